@@ -1,0 +1,236 @@
+//! Field and reference validation shared by model creation and every edit.
+//!
+//! References follow one rule: every id must exist; an id that the entity did
+//! not already refer to must also be live. So an edit can keep pointing at
+//! something that was soft-deleted since, but cannot start pointing at it.
+
+use std::collections::BTreeSet;
+
+use crate::entity::{
+    Asset, Assumption, AssumptionKind, Attacker, Component, ComponentGrades, Control, Match, TrustBoundary,
+};
+use crate::error::EditError;
+use crate::judge::significant_words;
+use crate::model::{Entity, ThreatModel, find};
+
+/// Longest name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest free text accepted, in characters.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+/// Most references one entity may hold in one list.
+pub const MAX_REFERENCES: usize = 10_000;
+
+/// Trims a text field in place and checks its length; `required` refuses empty.
+pub(crate) fn text(field: &str, value: &mut String, max: usize, required: bool) -> Result<(), EditError> {
+    let trimmed = value.trim();
+    if trimmed.len() != value.len() {
+        *value = trimmed.to_owned();
+    }
+    if required && value.is_empty() {
+        return Err(EditError::invalid(field, "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(EditError::invalid(field, format!("is longer than {max} characters")));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(EditError::invalid(field, "contains control characters"));
+    }
+    Ok(())
+}
+
+fn optional_text(field: &str, value: &mut Option<String>, max: usize) -> Result<(), EditError> {
+    if let Some(v) = value {
+        text(field, v, max, false)?;
+        if v.is_empty() {
+            *value = None;
+        }
+    }
+    Ok(())
+}
+
+/// Checks a list of references against `list` (see the module rule).
+pub(crate) fn references<E: Entity>(
+    field: &str,
+    list: &[E],
+    ids: &[E::Id],
+    previous: Option<&[E::Id]>,
+) -> Result<(), EditError> {
+    if ids.len() > MAX_REFERENCES {
+        return Err(EditError::invalid(field, format!("holds more than {MAX_REFERENCES} references")));
+    }
+    let mut seen = BTreeSet::new();
+    for id in ids {
+        if !seen.insert(*id) {
+            return Err(EditError::invalid(field, format!("lists {id} more than once")));
+        }
+        let target = find(list, *id).ok_or_else(|| EditError::UnknownId { id: id.to_string() })?;
+        let held_before = previous.is_some_and(|p| p.contains(id));
+        if target.is_removed() && !held_before {
+            return Err(EditError::RemovedReference { id: id.to_string() });
+        }
+    }
+    Ok(())
+}
+
+/// Checks that an id exists, live or soft-deleted.
+pub(crate) fn exists<E: Entity>(list: &[E], id: E::Id) -> Result<(), EditError> {
+    find(list, id).map(|_| ()).ok_or_else(|| EditError::UnknownId { id: id.to_string() })
+}
+
+fn grade(field: &str, value: Option<u8>, max: u8) -> Result<(), EditError> {
+    match value {
+        Some(v) if v == 0 || v > max => Err(EditError::invalid(field, format!("must be between 1 and {max}"))),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn grades(g: &ComponentGrades) -> Result<(), EditError> {
+    grade("grades.target_sl", g.target_sl, 4)?;
+    grade("grades.eal", g.eal, 7)?;
+    grade("grades.fips_level", g.fips_level, 4)
+}
+
+pub(crate) fn cal(value: Option<u8>) -> Result<(), EditError> {
+    grade("cal", value, 4)
+}
+
+/// Refuses a name that a *live* entity of the same kind already has (compared
+/// by significant words, so case, punctuation and plurals do not matter).
+pub(crate) fn unique_name<'a, E: Entity + 'a>(
+    list: impl IntoIterator<Item = &'a E>,
+    own_id: Option<E::Id>,
+    name: &str,
+    name_of: impl Fn(&E) -> &str,
+) -> Result<(), EditError> {
+    let wanted = significant_words(name);
+    for other in list {
+        if other.is_removed() || Some(other.id()) == own_id {
+            continue;
+        }
+        let other_name = name_of(other);
+        if other_name.eq_ignore_ascii_case(name) || (!wanted.is_empty() && significant_words(other_name) == wanted) {
+            return Err(EditError::DuplicateName {
+                kind: E::KIND,
+                name: name.to_owned(),
+                existing: other.id().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+impl ThreatModel {
+    pub(crate) fn check_boundary(&self, tb: &mut TrustBoundary, prev: Option<&TrustBoundary>) -> Result<(), EditError> {
+        text("description", &mut tb.description, MAX_TEXT_CHARS, true)?;
+        references("crosses", &self.assets, &tb.crosses, prev.map(|p| p.crosses.as_slice()))
+    }
+
+    pub(crate) fn check_component(&self, c: &mut Component, prev: Option<&Component>) -> Result<(), EditError> {
+        text("name", &mut c.name, MAX_NAME_CHARS, true)?;
+        optional_text("repo_url", &mut c.repo_url, MAX_TEXT_CHARS)?;
+        optional_text("path", &mut c.path, MAX_TEXT_CHARS)?;
+        if let Some(path) = &c.path
+            && (path.starts_with('/') || path.split(['/', '\\']).any(|seg| seg == ".."))
+        {
+            return Err(EditError::invalid(
+                "path",
+                "must be relative to the repository root and must not contain `..`",
+            ));
+        }
+        grades(&c.grades)?;
+        references(
+            "trust_boundary_ids",
+            &self.trust_boundaries,
+            &c.trust_boundary_ids,
+            prev.map(|p| p.trust_boundary_ids.as_slice()),
+        )?;
+        unique_name(&self.components, Some(c.id), &c.name, |x| &x.name)
+    }
+
+    pub(crate) fn check_asset(&self, a: &mut Asset, prev: Option<&Asset>) -> Result<(), EditError> {
+        text("name", &mut a.name, MAX_NAME_CHARS, true)?;
+        text("description", &mut a.description, MAX_TEXT_CHARS, false)?;
+        text("notes", &mut a.notes, MAX_TEXT_CHARS, false)?;
+        if a.security_properties.is_empty() {
+            return Err(EditError::invalid("security_properties", "an asset needs at least one of C, I, A, U"));
+        }
+        references("component_ids", &self.components, &a.component_ids, prev.map(|p| p.component_ids.as_slice()))?;
+        unique_name(&self.assets, Some(a.id), &a.name, |x| &x.name)
+    }
+
+    pub(crate) fn check_attacker(&self, t: &mut Attacker, prev: Option<&Attacker>) -> Result<(), EditError> {
+        text("name", &mut t.name, MAX_NAME_CHARS, true)?;
+        text("capability", &mut t.capability, MAX_TEXT_CHARS, true)?;
+        text("position", &mut t.position, MAX_TEXT_CHARS, false)?;
+        text("archetype", &mut t.archetype, MAX_NAME_CHARS, false)?;
+        references(
+            "trust_boundary_ids",
+            &self.trust_boundaries,
+            &t.trust_boundary_ids,
+            prev.map(|p| p.trust_boundary_ids.as_slice()),
+        )?;
+        unique_name(&self.attackers, Some(t.id), &t.name, |x| &x.name)
+    }
+
+    pub(crate) fn check_assumption(&self, a: &mut Assumption, prev: Option<&Assumption>) -> Result<(), EditError> {
+        text("description", &mut a.description, MAX_TEXT_CHARS, true)?;
+        references(
+            "linked_co_ids",
+            &self.control_objectives,
+            &a.linked_co_ids,
+            prev.map(|p| p.linked_co_ids.as_slice()),
+        )?;
+        if let Some(ex) = &a.exclusion {
+            // A predicate only narrows reach; it may name soft-deleted entities.
+            if let Match::Exactly(id) = ex.attacker_id {
+                exists(&self.attackers, id)?;
+            }
+            if let Match::Exactly(id) = ex.asset_id {
+                exists(&self.assets, id)?;
+            }
+            if let Match::Exactly(id) = ex.asset_component_id {
+                exists(&self.components, id)?;
+            }
+            for id in &ex.co_ids {
+                exists(&self.control_objectives, *id)?;
+            }
+        }
+        if let Some(att) = &mut a.attestation {
+            if a.kind == AssumptionKind::NonApplicability {
+                return Err(EditError::invalid(
+                    "attestation",
+                    "a non-applicability assumption is proven by evidence, not attested by a person",
+                ));
+            }
+            text("attestation.attested_by", &mut att.attested_by, MAX_NAME_CHARS, true)?;
+            text("attestation.statement", &mut att.statement, MAX_TEXT_CHARS, true)?;
+            optional_text("attestation.evidence_url", &mut att.evidence_url, MAX_TEXT_CHARS)?;
+            if att.expires_at.is_some_and(|exp| exp <= att.attested_at) {
+                return Err(EditError::invalid("attestation.expires_at", "must be after attested_at"));
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_control(&self, c: &mut Control, prev: Option<&Control>) -> Result<(), EditError> {
+        text("description", &mut c.description, MAX_TEXT_CHARS, true)?;
+        text("implementation_notes", &mut c.implementation_notes, MAX_TEXT_CHARS, false)?;
+        if c.mappings.is_empty() {
+            return Err(EditError::invalid("mappings", "a control must map to at least one control objective"));
+        }
+        let ids: Vec<_> = c.mappings.iter().map(|m| m.co_id).collect();
+        let prev_ids: Option<Vec<_>> = prev.map(|p| p.mappings.iter().map(|m| m.co_id).collect());
+        references("mappings", &self.control_objectives, &ids, prev_ids.as_deref())?;
+        if let Some(m) = c.mappings.iter().find(|m| m.group == Some(0)) {
+            return Err(EditError::invalid("mappings", format!("mitigation group for {} must be 1 or more", m.co_id)));
+        }
+        c.mappings.sort();
+        let refs = std::mem::take(&mut c.framework_refs);
+        for r in refs {
+            let mut r = r;
+            text("framework_refs", &mut r, MAX_NAME_CHARS, true)?;
+            c.framework_refs.insert(r);
+        }
+        Ok(())
+    }
+}
