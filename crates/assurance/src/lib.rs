@@ -1,0 +1,1 @@
+//! Assurance (in progress).

@@ -1,0 +1,1 @@
+//! Reachability of control objectives (in progress).
