@@ -542,8 +542,10 @@ impl ThreatModel {
                 }
                 c.framework_refs.extend(draft.framework_refs.iter().cloned());
                 self.check_control(&mut c, Some(&old))?;
-                replace(&mut self.controls, c);
-                effects.push(Effect::Folded { into: id });
+                if c != old {
+                    replace(&mut self.controls, c);
+                    effects.push(Effect::Folded { into: id });
+                }
             }
             // The operator deleted this mechanism on purpose; regeneration does not bring it back.
             Some((id, true)) => effects.push(Effect::SkippedRemoved { id }),
