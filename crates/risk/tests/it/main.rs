@@ -1,0 +1,4 @@
+//! Integration tests of rampart-risk, one binary.
+
+mod composition;
+mod revisions;
