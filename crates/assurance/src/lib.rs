@@ -1,1 +1,34 @@
-//! Assurance (in progress).
+//! Assurance for Rampart threat models: what evidence exists for each control
+//! and what that means for each control objective.
+//!
+//! - [`registry`]: every assertion type, its parameters, soundness class and
+//!   the kinds of control it can prove; [`kinds`] classifies controls.
+//! - [`assertion`]: assertions, up-front parameter validation, coherence.
+//! - [`status`]: control verification status, computed from verdicts and
+//!   sufficiency, never set; transitions make drift visible.
+//! - [`posture`]: per-objective posture (mitigated / at risk / unassessed)
+//!   with reasons, grouped by risk tier. Deterministic; no LLM.
+//! - [`findings`]: the negative-finding lifecycle.
+//!
+//! Pure: time enters as an argument. Together with `rampart-model` this crate
+//! is enough to re-derive posture from an exported model, with no server.
+
+pub mod assertion;
+pub mod findings;
+pub mod kinds;
+pub mod posture;
+pub mod registry;
+pub mod registry_doc;
+pub mod status;
+
+pub use assertion::{Assertion, AssertionError, Coherence, ParamError, coherence, validate_params};
+pub use findings::{Finding, FindingAction, FindingError, FindingState, FindingTransition, Severity};
+pub use kinds::{ControlKind, classify_control};
+pub use posture::{
+    CoPosture, Evidence, GroupState, MitigatedBy, PostureReport, PostureStatus, RiskReason, StatusCounts, TierGroup,
+    assess,
+};
+pub use registry::{AssertionType, ParamKind, ParamSpec, REGISTRY, Soundness, TypeSpec};
+pub use status::{
+    AssertionVerdict, StatusTransition, Sufficiency, TierResult, VerificationStatus, transition, verification_status,
+};

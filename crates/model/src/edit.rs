@@ -337,11 +337,14 @@ impl ThreatModel {
                 if let Some(v) = p.exclusion {
                     a.exclusion = v;
                 }
-                let words_changed = a.description.trim() != old.description || a.kind != old.kind;
+                // An attestation vouches for these words, this scope and this predicate only.
+                let claim_changed = a.description.trim() != old.description
+                    || a.kind != old.kind
+                    || a.linked_co_ids != old.linked_co_ids
+                    || a.exclusion != old.exclusion;
                 match p.attestation {
                     Some(v) => a.attestation = v,
-                    // The attestation vouched for the old words.
-                    None if words_changed => a.attestation = None,
+                    None if claim_changed => a.attestation = None,
                     None => {}
                 }
                 self.check_assumption(&mut a, Some(&old))?;

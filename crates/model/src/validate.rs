@@ -130,7 +130,9 @@ impl ThreatModel {
         optional_text("repo_url", &mut c.repo_url, MAX_TEXT_CHARS)?;
         optional_text("path", &mut c.path, MAX_TEXT_CHARS)?;
         if let Some(path) = &c.path
-            && (path.starts_with('/') || path.split(['/', '\\']).any(|seg| seg == ".."))
+            && (path.starts_with(['/', '\\'])
+                || path.get(1..2) == Some(":")
+                || path.split(['/', '\\']).any(|seg| seg == ".."))
         {
             return Err(EditError::invalid(
                 "path",
@@ -181,6 +183,18 @@ impl ThreatModel {
             prev.map(|p| p.linked_co_ids.as_slice()),
         )?;
         if let Some(ex) = &a.exclusion {
+            let narrows = !ex.co_ids.is_empty()
+                || ex.attacker_id != Match::Any
+                || ex.attacker_vector != Match::Any
+                || ex.asset_id != Match::Any
+                || ex.asset_component_id != Match::Any
+                || ex.property_match != Match::Any;
+            if !narrows {
+                return Err(EditError::invalid(
+                    "exclusion",
+                    "a predicate of only `*` would exclude every objective; name at least one field or co_ids",
+                ));
+            }
             // A predicate only narrows reach; it may name soft-deleted entities.
             if let Match::Exactly(id) = ex.attacker_id {
                 exists(&self.attackers, id)?;

@@ -14,7 +14,9 @@ fn code(edit: serde_json::Value) -> (String, String) {
 fn unknown_ids_are_named() {
     let (c, m) = code(json!({"op": "edit_asset", "id": "A9", "patch": {"notes": "x"}}));
     assert_eq!((c.as_str(), m.as_str()), ("unknown_id", "A9 does not exist in this model"));
-    let (c, m) = code(json!({"op": "add_asset", "asset": {"name": "Audit Log", "security_properties": ["I"], "component_ids": ["CMP7"]}}));
+    let (c, m) = code(
+        json!({"op": "add_asset", "asset": {"name": "Audit Log", "security_properties": ["I"], "component_ids": ["CMP7"]}}),
+    );
     assert_eq!((c.as_str(), m.as_str()), ("unknown_id", "CMP7 does not exist in this model"));
     let (c, _) = code(json!({"op": "remove", "id": "C42"}));
     assert_eq!(c, "unknown_id");
@@ -35,7 +37,10 @@ fn the_last_live_asset_and_attacker_cannot_be_removed() {
     let v2 = crate::support::apply(&model, json!({"op": "remove", "id": "A2"}));
     let err = refuse(&v2, json!({"op": "remove", "id": "A1"}));
     assert_eq!(err.code(), "last_live_entity");
-    assert_eq!(err.to_string(), "A1 is the last live asset: a model needs at least one live asset and one live attacker");
+    assert_eq!(
+        err.to_string(),
+        "A1 is the last live asset: a model needs at least one live asset and one live attacker"
+    );
     let v3 = crate::support::apply(&model, json!({"op": "remove", "id": "T1"}));
     assert_eq!(refuse(&v3, json!({"op": "remove", "id": "T2"})).code(), "last_live_entity");
 }
@@ -44,14 +49,19 @@ fn the_last_live_asset_and_attacker_cannot_be_removed() {
 fn identity_changes_are_refused_and_wording_fixes_apply() {
     let (c, _) = code(json!({"op": "edit_attacker", "id": "T1", "patch": {"name": "Supply Chain Compromise"}}));
     assert_eq!(c, "identity_change");
-    let model = crate::support::apply(&file_uploads(), json!({"op": "edit_asset", "id": "A2", "patch": {"name": "Session Bearer Tokens"}}));
+    let model = crate::support::apply(
+        &file_uploads(),
+        json!({"op": "edit_asset", "id": "A2", "patch": {"name": "Session Bearer Tokens"}}),
+    );
     assert_eq!(model.asset("A2".parse().unwrap()).unwrap().name, "Session Bearer Tokens");
 }
 
 #[test]
 fn unknown_properties_are_refused_when_parsing_and_empty_ones_by_the_model() {
-    let err = serde_json::from_value::<Edit>(json!({"op": "edit_asset", "id": "A1", "patch": {"security_properties": ["C", "Q"]}}))
-        .unwrap_err();
+    let err = serde_json::from_value::<Edit>(
+        json!({"op": "edit_asset", "id": "A1", "patch": {"security_properties": ["C", "Q"]}}),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("unknown security property `Q`: expected one of C, I, A, U"), "{err}");
     let (c, m) = code(json!({"op": "edit_asset", "id": "A1", "patch": {"security_properties": []}}));
     assert_eq!(c, "invalid_field");
@@ -63,7 +73,10 @@ fn lifecycle_errors() {
     assert_eq!(code(json!({"op": "restore", "id": "A1"})).0, "not_removed");
     let model = crate::support::apply(&file_uploads(), json!({"op": "remove", "id": "C3"}));
     assert_eq!(refuse(&model, json!({"op": "remove", "id": "C3"})).code(), "already_removed");
-    assert_eq!(refuse(&model, json!({"op": "edit_control", "id": "C3", "patch": {"description": "x"}})).code(), "removed_reference");
+    assert_eq!(
+        refuse(&model, json!({"op": "edit_control", "id": "C3", "patch": {"description": "x"}})).code(),
+        "removed_reference"
+    );
     assert_eq!(code(json!({"op": "remove", "id": "CO1"})).0, "computed_entity");
 }
 
@@ -79,10 +92,15 @@ fn references_to_soft_deleted_entities_cannot_be_created() {
 #[test]
 fn control_mappings_are_checked() {
     let (c, m) = code(json!({"op": "add_control", "control": {"description": "Rate-limit uploads", "mappings": []}}));
-    assert_eq!((c.as_str(), m.as_str()), ("invalid_field", "mappings: a control must map to at least one control objective"));
-    let (c, _) = code(json!({"op": "add_control", "control": {"description": "x", "mappings": [{"co": "CO1", "group": 0}]}}));
+    assert_eq!(
+        (c.as_str(), m.as_str()),
+        ("invalid_field", "mappings: a control must map to at least one control objective")
+    );
+    let (c, _) =
+        code(json!({"op": "add_control", "control": {"description": "x", "mappings": [{"co": "CO1", "group": 0}]}}));
     assert_eq!(c, "invalid_field");
-    let (c, m) = code(json!({"op": "add_control", "control": {"description": "x", "mappings": [{"co": "CO1"}, {"co": "CO1"}]}}));
+    let (c, m) =
+        code(json!({"op": "add_control", "control": {"description": "x", "mappings": [{"co": "CO1"}, {"co": "CO1"}]}}));
     assert_eq!(c, "invalid_field");
     assert!(m.contains("CO1 more than once"), "{m}");
 }
@@ -119,4 +137,27 @@ fn malformed_ids_are_refused_when_parsing() {
         let err = serde_json::from_value::<Edit>(json!({"op": "remove", "id": bad})).unwrap_err();
         assert!(err.to_string().contains("not an entity id"), "{bad}: {err}");
     }
+}
+
+#[test]
+fn exclusion_predicates_must_narrow_and_changing_them_retires_the_attestation() {
+    let (c, m) = code(json!({"op": "add_assumption", "assumption": {
+        "description": "Nothing is reachable", "exclusion": {"attacker_id": "*"}}}));
+    assert_eq!(c, "invalid_field");
+    assert!(m.contains("would exclude every objective"), "{m}");
+
+    let model = crate::support::apply(
+        &file_uploads(),
+        json!({"op": "add_assumption", "assumption": {
+        "description": "Storage hosts are only reachable over the VPN",
+        "exclusion": {"attacker_vector": "Network", "asset_component_id": "CMP2"},
+        "attestation": {"attested_by": "ops@example.com", "statement": "Checked the firewall rules",
+                        "attested_at": "2026-11-01T00:00:00Z"}}}),
+    );
+    let widened = crate::support::apply(
+        &model,
+        json!({"op": "edit_assumption", "id": "AS1",
+        "patch": {"exclusion": {"attacker_vector": "Network"}}}),
+    );
+    assert!(widened.assumption("AS1".parse().unwrap()).unwrap().attestation.is_none());
 }

@@ -37,6 +37,10 @@ fn model_names() {
     assert!(matches!(validate_model_name("One Two Three Four Five Six"), Err(NameError::WordCount(_, 6))));
     let taken = ["payment gateway api", "Payment Gateway API 2"];
     assert_eq!(unique_model_name("Payment Gateway API", taken), "Payment Gateway API 3");
-    assert_eq!(validate_model_name("Payment Gateway API 3").unwrap(), "Payment Gateway API 3", "the suffix is not a word");
+    assert_eq!(
+        validate_model_name("Payment Gateway API 3").unwrap(),
+        "Payment Gateway API 3",
+        "the suffix is not a word"
+    );
     assert_eq!(unique_model_name("File Upload Service", taken), "File Upload Service");
 }

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 use crate::support::file_uploads;
 
-const NAMES: &[&str] = &["Uploaded Files", "Session Tokens", "Audit Log", "Signing Key", "Customer Records", "Audit Logs"];
+const NAMES: &[&str] =
+    &["Uploaded Files", "Session Tokens", "Audit Log", "Signing Key", "Customer Records", "Audit Logs"];
 const ATTACKERS: &[&str] = &["External Network Attacker", "Malicious Tenant", "Rogue Admin", "Botnet", "Insider"];
 const MECHANISMS: &[&str] = &[
     "Virus-scan uploads before accepting them",
@@ -99,7 +100,10 @@ fn effect_ids(effects: &[Effect]) -> BTreeSet<String> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Added { id } | Effect::Edited { id } | Effect::Removed { id } | Effect::Restored { id }
+            Effect::Added { id }
+            | Effect::Edited { id }
+            | Effect::Removed { id }
+            | Effect::Restored { id }
             | Effect::Reanimated { id } => Some(id.to_string()),
             Effect::Folded { into } => Some(into.to_string()),
             _ => None,

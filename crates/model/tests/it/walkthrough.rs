@@ -11,7 +11,10 @@ fn version_one_computes_the_objective_matrix() {
     assert_eq!(model.version, 1);
     assert_eq!(model.control_objectives.len(), 4, "2 assets × 2 attackers");
     let co = model.objective_for("A1".parse().unwrap(), "T1".parse().unwrap()).unwrap();
-    assert_eq!(co.statement, "Confidentiality and Integrity of Uploaded Files shall be protected from External Network Attacker");
+    assert_eq!(
+        co.statement,
+        "Confidentiality and Integrity of Uploaded Files shall be protected from External Network Attacker"
+    );
     insta::assert_json_snapshot!("file_uploads_v1", model);
 }
 
@@ -19,11 +22,14 @@ fn version_one_computes_the_objective_matrix() {
 fn sequence_of_edits_keeps_ids_and_versions() {
     let v1 = file_uploads();
     // Add an insider: two new objectives, CO5 and CO6.
-    let v2 = apply(&v1, json!({"op": "add_attacker", "attacker": {
+    let v2 = apply(
+        &v1,
+        json!({"op": "add_attacker", "attacker": {
         "name": "Malicious Operator", "capability": "Has shell access to the storage hosts.",
         "position": "Operations network", "archetype": "insider", "trust_boundary_ids": ["TB2"],
         "likelihood": {"attack_vector": "Local", "privileges_required": "High", "attack_complexity": "Low",
-                       "user_interaction": "None", "capability_prevalence": "Rare"}}}));
+                       "user_interaction": "None", "capability_prevalence": "Rare"}}}),
+    );
     assert_eq!(v2.version, 2);
     let new: Vec<String> = v2.live_objectives().map(|c| c.id.to_string()).collect();
     assert_eq!(new, ["CO1", "CO2", "CO3", "CO4", "CO5", "CO6"]);
@@ -89,9 +95,12 @@ fn removing_an_asset_orphans_controls_that_only_cover_it_and_restore_reattaches(
 fn re_adding_a_soft_deleted_asset_reanimates_it() {
     let v1 = file_uploads();
     let v2 = apply(&v1, json!({"op": "remove", "id": "A2"}));
-    let v3 = apply(&v2, json!({"op": "add_asset", "asset": {
+    let v3 = apply(
+        &v2,
+        json!({"op": "add_asset", "asset": {
         "name": "session tokens", "description": "Bearer tokens for uploads.", "security_properties": ["C", "I"],
-        "component_ids": ["CMP1"]}}));
+        "component_ids": ["CMP1"]}}),
+    );
     assert_eq!(v3.assets.len(), 2, "no duplicate asset");
     let a2 = v3.asset("A2".parse().unwrap()).unwrap();
     assert!(!a2.removed);
@@ -100,8 +109,11 @@ fn re_adding_a_soft_deleted_asset_reanimates_it() {
     assert_eq!(v3.objective_for(a2.id, "T1".parse().unwrap()).unwrap().id.to_string(), "CO3");
 
     // A plausible but uncertain match is refused with a suggestion.
-    let err = refuse(&v2, json!({"op": "add_asset", "asset": {
-        "name": "Upload Session Tokens", "security_properties": ["C"]}}));
+    let err = refuse(
+        &v2,
+        json!({"op": "add_asset", "asset": {
+        "name": "Upload Session Tokens", "security_properties": ["C"]}}),
+    );
     assert_eq!(err.code(), "possible_reanimation");
     assert!(err.to_string().contains("restore A2"), "{err}");
 }
