@@ -7,6 +7,7 @@ use crate::draft::ModelDraft;
 use crate::edit::{Applied, Effect};
 use crate::error::EditError;
 use crate::model::{Entity, ThreatModel};
+use crate::validate::all_names_unique;
 
 fn sorted_unique<E: Entity>(field: &str, mut list: Vec<E>) -> Result<Vec<E>, EditError> {
     list.sort_by_key(Entity::id);
@@ -64,6 +65,9 @@ impl ThreatModel {
             model.check_attacker(&mut e, None)?;
             model.attackers[i] = e;
         }
+        all_names_unique(&model.components, |x| &x.name)?;
+        all_names_unique(&model.assets, |x| &x.name)?;
+        all_names_unique(&model.attackers, |x| &x.name)?;
         let mut effects: Vec<Effect> = Vec::new();
         effects.extend(model.trust_boundaries.iter().map(|e| Effect::Added { id: AnyId::TrustBoundary(e.id) }));
         effects.extend(model.components.iter().map(|e| Effect::Added { id: AnyId::Component(e.id) }));

@@ -15,6 +15,7 @@ use crate::ids::{
 };
 use crate::judge::{IdentityProbe, IdentityVerdict, Judge};
 use crate::model::{Entity, EntityKind, ThreatModel, find, find_mut};
+use crate::validate::unique_name;
 
 /// Every structural change to a model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -240,6 +241,7 @@ impl ThreatModel {
                     removed: false,
                 };
                 self.check_component(&mut c, None)?;
+                unique_name(&self.components, None, &c.name, |x| &x.name)?;
                 effects.push(Effect::Added { id: AnyId::Component(c.id) });
                 self.components.push(c);
             }
@@ -260,6 +262,7 @@ impl ThreatModel {
                     c.trust_boundary_ids = v;
                 }
                 self.check_component(&mut c, Some(&old))?;
+                unique_name(&self.components, Some(c.id), &c.name, |x| &x.name)?;
                 effects.push(Effect::Edited { id: AnyId::Component(c.id) });
                 replace(&mut self.components, c);
             }
@@ -284,6 +287,7 @@ impl ThreatModel {
                     a.notes = v;
                 }
                 self.check_asset(&mut a, Some(&old))?;
+                unique_name(&self.assets, Some(a.id), &a.name, |x| &x.name)?;
                 if a.name != old.name {
                     keep_identity(judge, &asset_probe(&old), &asset_probe(&a), old.id.to_string())?;
                 }
@@ -311,6 +315,7 @@ impl ThreatModel {
                     t.trust_boundary_ids = v;
                 }
                 self.check_attacker(&mut t, Some(&old))?;
+                unique_name(&self.attackers, Some(t.id), &t.name, |x| &x.name)?;
                 if t.name != old.name {
                     keep_identity(judge, &attacker_probe(&old), &attacker_probe(&t), old.id.to_string())?;
                 }
@@ -413,6 +418,7 @@ impl ThreatModel {
             removed: false,
         };
         self.check_asset(&mut a, None)?;
+        unique_name(&self.assets, None, &a.name, |x| &x.name)?;
         let candidate = reanimation_candidate(&self.assets, &asset_probe(&a), judge, asset_probe, |x| &x.name)?;
         if let Some(old_id) = candidate {
             let Some(old) = find_mut(&mut self.assets, old_id) else {
@@ -449,6 +455,7 @@ impl ThreatModel {
             removed: false,
         };
         self.check_attacker(&mut t, None)?;
+        unique_name(&self.attackers, None, &t.name, |x| &x.name)?;
         let candidate =
             reanimation_candidate(&self.attackers, &attacker_probe(&t), judge, attacker_probe, |x| &x.name)?;
         if let Some(old_id) = candidate {
@@ -572,7 +579,7 @@ impl ThreatModel {
                     return Err(EditError::LastLive { id: id.to_string(), kind: EntityKind::Asset });
                 }
                 if !removed && let Some(a) = self.asset(id) {
-                    crate::validate::unique_name(&self.assets, Some(id), &a.name, |x| &x.name)?;
+                    unique_name(&self.assets, Some(id), &a.name, |x| &x.name)?;
                 }
                 toggle(&mut self.assets, id, removed)
             }
@@ -584,7 +591,7 @@ impl ThreatModel {
                     return Err(EditError::LastLive { id: id.to_string(), kind: EntityKind::Attacker });
                 }
                 if !removed && let Some(t) = self.attacker(id) {
-                    crate::validate::unique_name(&self.attackers, Some(id), &t.name, |x| &x.name)?;
+                    unique_name(&self.attackers, Some(id), &t.name, |x| &x.name)?;
                 }
                 toggle(&mut self.attackers, id, removed)
             }

@@ -119,6 +119,29 @@ pub(crate) fn unique_name<'a, E: Entity + 'a>(
     Ok(())
 }
 
+/// The key two names collide on: their significant words, or the lower-cased
+/// name when it has none. Equal keys ⇔ `unique_name` would refuse.
+fn name_key(name: &str) -> String {
+    let words = significant_words(name);
+    if words.is_empty() { name.to_lowercase() } else { words.into_iter().collect::<Vec<_>>().join(" ") }
+}
+
+/// One pass over a whole list: every live name is unique (used when a model is
+/// created, where checking each entity against all others would be quadratic).
+pub(crate) fn all_names_unique<E: Entity>(list: &[E], name_of: impl Fn(&E) -> &str) -> Result<(), EditError> {
+    let mut seen = std::collections::HashMap::new();
+    for e in list.iter().filter(|e| !e.is_removed()) {
+        if let Some(existing) = seen.insert(name_key(name_of(e)), e.id()) {
+            return Err(EditError::DuplicateName {
+                kind: E::KIND,
+                name: name_of(e).to_owned(),
+                existing: existing.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 impl ThreatModel {
     pub(crate) fn check_boundary(&self, tb: &mut TrustBoundary, prev: Option<&TrustBoundary>) -> Result<(), EditError> {
         text("description", &mut tb.description, MAX_TEXT_CHARS, true)?;
@@ -145,8 +168,7 @@ impl ThreatModel {
             &self.trust_boundaries,
             &c.trust_boundary_ids,
             prev.map(|p| p.trust_boundary_ids.as_slice()),
-        )?;
-        unique_name(&self.components, Some(c.id), &c.name, |x| &x.name)
+        )
     }
 
     pub(crate) fn check_asset(&self, a: &mut Asset, prev: Option<&Asset>) -> Result<(), EditError> {
@@ -156,8 +178,7 @@ impl ThreatModel {
         if a.security_properties.is_empty() {
             return Err(EditError::invalid("security_properties", "an asset needs at least one of C, I, A, U"));
         }
-        references("component_ids", &self.components, &a.component_ids, prev.map(|p| p.component_ids.as_slice()))?;
-        unique_name(&self.assets, Some(a.id), &a.name, |x| &x.name)
+        references("component_ids", &self.components, &a.component_ids, prev.map(|p| p.component_ids.as_slice()))
     }
 
     pub(crate) fn check_attacker(&self, t: &mut Attacker, prev: Option<&Attacker>) -> Result<(), EditError> {
@@ -170,8 +191,7 @@ impl ThreatModel {
             &self.trust_boundaries,
             &t.trust_boundary_ids,
             prev.map(|p| p.trust_boundary_ids.as_slice()),
-        )?;
-        unique_name(&self.attackers, Some(t.id), &t.name, |x| &x.name)
+        )
     }
 
     pub(crate) fn check_assumption(&self, a: &mut Assumption, prev: Option<&Assumption>) -> Result<(), EditError> {

@@ -127,7 +127,13 @@ fn model_drafts_are_validated() {
     draft.attackers.clear();
     assert_eq!(ThreatModel::create(&draft).unwrap_err().to_string(), "attackers: a model needs at least one attacker");
     let mut draft: ModelDraft = serde_json::from_str(FILE_UPLOADS).unwrap();
+    draft.attackers[1].name = "external network attackers".into();
+    let err = ThreatModel::create(&draft).unwrap_err();
+    assert_eq!(err.to_string(), "a live attacker named \"external network attackers\" already exists (T1)");
+    let mut draft: ModelDraft = serde_json::from_str(FILE_UPLOADS).unwrap();
     draft.components[0].path = Some("../../etc".into());
+    assert_eq!(ThreatModel::create(&draft).unwrap_err().code(), "invalid_field");
+    draft.components[0].path = Some("C:\\Windows".into());
     assert_eq!(ThreatModel::create(&draft).unwrap_err().code(), "invalid_field");
 }
 
