@@ -8,6 +8,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use rampart_model::{AssetId, DeterministicJudge, Edit, ThreatModel};
 
 #[allow(dead_code, unreachable_pub)]
+#[path = "support/fixture.rs"]
 mod fixture;
 use fixture::{FULL, HALF, TENTH, draft, posture, verdicts};
 

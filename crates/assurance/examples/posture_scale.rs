@@ -7,7 +7,7 @@
 #![allow(clippy::print_stdout)]
 
 #[allow(dead_code, unreachable_pub)]
-#[path = "../benches/fixture.rs"]
+#[path = "../benches/support/fixture.rs"]
 mod fixture;
 
 fn main() {

@@ -7,6 +7,7 @@ use rampart_model::{
     SecurityProperty, ThreatModel,
 };
 
+#[derive(Debug, Clone, Copy)]
 pub struct Scale {
     pub assets: u32,
     pub attackers: u32,
