@@ -1,0 +1,13 @@
+DROP TABLE jobs;
+DROP TABLE activity;
+DROP TABLE control_states;
+DROP TABLE entity_states;
+DROP TABLE metadata_records;
+DROP TABLE factor_revisions;
+DROP TABLE model_versions;
+DROP TABLE models;
+DROP TABLE systems;
+DROP TABLE api_keys;
+DROP TABLE memberships;
+DROP TABLE workspaces;
+DROP TABLE users;

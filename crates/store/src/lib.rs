@@ -1,0 +1,26 @@
+//! Rampart persistence.
+//!
+//! Sync diesel over one [`AnyConnection`] type for SQLite (the embedded
+//! default, WAL, foreign keys on) and PostgreSQL (selected by a
+//! `postgres://` URL), behind an async API: each call runs its whole
+//! transaction inside one blocking task, never holding a connection across an
+//! `.await`. Every call that touches workspace data takes the workspace id and
+//! filters by it, so a foreign id is indistinguishable from a missing one.
+
+mod accounts;
+mod activity;
+mod conn;
+mod error;
+mod models;
+mod records;
+mod schema;
+mod store;
+mod systems;
+
+pub use conn::Backend;
+pub use error::StoreError;
+pub use records::{
+    ActivityRecord, ApiKeyRecord, MAX_PAGE, MembershipRecord, ModelRecord, NewActivity, Page, Role, SystemRecord, User,
+    VersionRecord, VersionSummary, Workspace,
+};
+pub use store::Store;

@@ -1,0 +1,441 @@
+//! Models, their immutable versions, and the records laid over a version at
+//! read time (factor revisions, metadata).
+
+use diesel::prelude::*;
+use rampart_model::{MetadataChange, MetadataRecord, ThreatModel};
+use rampart_risk::FactorRevision;
+
+use crate::activity::insert_activity;
+use crate::conn::AnyConnection;
+use crate::error::StoreError;
+use crate::records::{ModelRecord, NewActivity, Page, VersionRecord, VersionSummary, clamp_limit};
+use crate::schema::{factor_revisions, metadata_records, model_versions, models};
+use crate::store::{Store, new_id, now};
+
+type ModelRow = (String, String, String, String, i32, Option<String>, chrono::NaiveDateTime, chrono::NaiveDateTime);
+
+const COLUMNS: (
+    models::id,
+    models::workspace_id,
+    models::name,
+    models::description,
+    models::current_version,
+    models::system_id,
+    models::created_at,
+    models::updated_at,
+) = (
+    models::id,
+    models::workspace_id,
+    models::name,
+    models::description,
+    models::current_version,
+    models::system_id,
+    models::created_at,
+    models::updated_at,
+);
+
+fn model(r: ModelRow) -> ModelRecord {
+    ModelRecord {
+        id: r.0,
+        workspace_id: r.1,
+        name: r.2,
+        description: r.3,
+        current_version: u32::try_from(r.4).unwrap_or(0),
+        system_id: r.5,
+        created_at: r.6,
+        updated_at: r.7,
+    }
+}
+
+fn version_number(v: u32) -> Result<i32, StoreError> {
+    i32::try_from(v).map_err(|_| StoreError::Invalid(format!("version {v} is out of range")))
+}
+
+fn find_model(c: &mut AnyConnection, ws: &str, id: &str) -> Result<ModelRecord, StoreError> {
+    models::table
+        .filter(models::workspace_id.eq(ws).and(models::id.eq(id)))
+        .select(COLUMNS)
+        .first::<ModelRow>(c)
+        .optional()?
+        .map(model)
+        .ok_or(StoreError::NotFound("model"))
+}
+
+fn name_taken(c: &mut AnyConnection, ws: &str, key: &str, except: Option<&str>) -> Result<bool, StoreError> {
+    let mut q = models::table.filter(models::workspace_id.eq(ws).and(models::name_key.eq(key))).into_boxed();
+    if let Some(id) = except {
+        q = q.filter(models::id.ne(id));
+    }
+    Ok(q.count().get_result::<i64>(c)? > 0)
+}
+
+fn insert_version(
+    c: &mut AnyConnection,
+    model_id: &str,
+    m: &ThreatModel,
+    actor: &str,
+) -> Result<VersionSummary, StoreError> {
+    let summary = VersionSummary {
+        version: m.version,
+        content_hash: m.content_hash(),
+        created_by: actor.to_owned(),
+        created_at: now(),
+    };
+    diesel::insert_into(model_versions::table)
+        .values((
+            model_versions::model_id.eq(model_id),
+            model_versions::version.eq(version_number(m.version)?),
+            model_versions::snapshot.eq(serde_json::to_string(m)?),
+            model_versions::content_hash.eq(&summary.content_hash),
+            model_versions::created_by.eq(actor),
+            model_versions::created_at.eq(summary.created_at),
+        ))
+        .execute(c)?;
+    Ok(summary)
+}
+
+/// Next sequence number of an append-only per-model log.
+fn next_seq(c: &mut AnyConnection, model_id: &str, metadata: bool) -> Result<i64, StoreError> {
+    let max: Option<i64> = if metadata {
+        metadata_records::table
+            .filter(metadata_records::model_id.eq(model_id))
+            .select(diesel::dsl::max(metadata_records::seq))
+            .first(c)?
+    } else {
+        factor_revisions::table
+            .filter(factor_revisions::model_id.eq(model_id))
+            .select(diesel::dsl::max(factor_revisions::seq))
+            .first(c)?
+    };
+    Ok(max.unwrap_or(0) + 1)
+}
+
+impl Store {
+    /// Creates a model with its version 1. The name must be free in the
+    /// workspace (case-insensitively).
+    pub async fn create_model(
+        &self,
+        workspace_id: &str,
+        actor_user_id: &str,
+        name: &str,
+        description: &str,
+        first: &ThreatModel,
+    ) -> Result<ModelRecord, StoreError> {
+        if first.version != 1 {
+            return Err(StoreError::Invalid("a new model starts at version 1".into()));
+        }
+        let (ws, actor, name, description, first) =
+            (workspace_id.to_owned(), actor_user_id.to_owned(), name.to_owned(), description.to_owned(), first.clone());
+        self.write(move |c| {
+            let key = rampart_model::name::name_key(&name);
+            if name_taken(c, &ws, &key, None)? {
+                return Err(StoreError::Conflict(format!("a model named \"{name}\" already exists in this workspace")));
+            }
+            let at = now();
+            let rec = ModelRecord {
+                id: new_id(),
+                workspace_id: ws.clone(),
+                name,
+                description,
+                current_version: 1,
+                system_id: None,
+                created_at: at,
+                updated_at: at,
+            };
+            diesel::insert_into(models::table)
+                .values((
+                    models::id.eq(&rec.id),
+                    models::workspace_id.eq(&rec.workspace_id),
+                    models::name.eq(&rec.name),
+                    models::name_key.eq(&key),
+                    models::description.eq(&rec.description),
+                    models::current_version.eq(1),
+                    models::created_at.eq(at),
+                    models::updated_at.eq(at),
+                ))
+                .execute(c)?;
+            insert_version(c, &rec.id, &first, &actor)?;
+            insert_activity(
+                c,
+                &ws,
+                &NewActivity {
+                    actor_user_id: Some(actor),
+                    action: "model_created".into(),
+                    model_id: Some(rec.id.clone()),
+                    entity_id: None,
+                    details: serde_json::json!({"name": rec.name}),
+                },
+            )?;
+            Ok(rec)
+        })
+        .await
+    }
+
+    pub async fn get_model(&self, workspace_id: &str, model_id: &str) -> Result<ModelRecord, StoreError> {
+        let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
+        self.read(move |c| find_model(c, &ws, &id)).await
+    }
+
+    /// Models of a workspace by creation order, optionally those whose name
+    /// contains `search` (case-insensitively); `after` is the previous page's cursor.
+    pub async fn list_models(
+        &self,
+        workspace_id: &str,
+        search: Option<&str>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<ModelRecord>, StoreError> {
+        let (ws, search, after) =
+            (workspace_id.to_owned(), search.map(rampart_model::name::name_key), after.map(str::to_owned));
+        let limit = clamp_limit(limit);
+        self.read(move |c| {
+            let mut q = models::table.filter(models::workspace_id.eq(&ws)).into_boxed();
+            if let Some(s) = search.filter(|s| !s.is_empty()) {
+                // LIKE wildcards in the search text are matched literally.
+                let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                q = q.filter(models::name_key.like(format!("%{escaped}%")).escape('\\'));
+            }
+            if let Some(a) = &after {
+                q = q.filter(models::id.gt(a));
+            }
+            let rows: Vec<ModelRow> = q.order(models::id.asc()).limit(limit + 1).select(COLUMNS).load(c)?;
+            let more = rows.len() as i64 > limit;
+            let items: Vec<ModelRecord> = rows.into_iter().take(limit as usize).map(model).collect();
+            let next_cursor = if more { items.last().map(|m| m.id.clone()) } else { None };
+            Ok(Page { items, next_cursor })
+        })
+        .await
+    }
+
+    /// One version (the current one when `version` is `None`), its snapshot
+    /// checked against the stored content hash.
+    pub async fn get_version(
+        &self,
+        workspace_id: &str,
+        model_id: &str,
+        version: Option<u32>,
+    ) -> Result<VersionRecord, StoreError> {
+        let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
+        self.read(move |c| {
+            let m = find_model(c, &ws, &id)?;
+            let n = version_number(version.unwrap_or(m.current_version))?;
+            let (snapshot, hash, by, at): (String, String, String, chrono::NaiveDateTime) = model_versions::table
+                .filter(model_versions::model_id.eq(&id).and(model_versions::version.eq(n)))
+                .select((
+                    model_versions::snapshot,
+                    model_versions::content_hash,
+                    model_versions::created_by,
+                    model_versions::created_at,
+                ))
+                .first(c)
+                .optional()?
+                .ok_or(StoreError::NotFound("version"))?;
+            let model: ThreatModel = serde_json::from_str(&snapshot)?;
+            if model.content_hash() != hash {
+                return Err(StoreError::Corrupt(format!("version {n} of model {id} does not match its content hash")));
+            }
+            let summary = VersionSummary { version: model.version, content_hash: hash, created_by: by, created_at: at };
+            Ok(VersionRecord { summary, model })
+        })
+        .await
+    }
+
+    pub async fn list_versions(&self, workspace_id: &str, model_id: &str) -> Result<Vec<VersionSummary>, StoreError> {
+        let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
+        self.read(move |c| {
+            find_model(c, &ws, &id)?;
+            let rows: Vec<(i32, String, String, chrono::NaiveDateTime)> = model_versions::table
+                .filter(model_versions::model_id.eq(&id))
+                .order(model_versions::version.asc())
+                .select((
+                    model_versions::version,
+                    model_versions::content_hash,
+                    model_versions::created_by,
+                    model_versions::created_at,
+                ))
+                .load(c)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| VersionSummary {
+                    version: u32::try_from(r.0).unwrap_or(0),
+                    content_hash: r.1,
+                    created_by: r.2,
+                    created_at: r.3,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// Appends the next version if the model is still at `next.version - 1`
+    /// (optimistic concurrency: a concurrent writer's version wins and this one
+    /// gets a conflict), with its activity events, in one transaction.
+    pub async fn append_version(
+        &self,
+        workspace_id: &str,
+        model_id: &str,
+        actor_user_id: &str,
+        next: &ThreatModel,
+        events: Vec<NewActivity>,
+    ) -> Result<VersionSummary, StoreError> {
+        let (ws, id, actor, next) =
+            (workspace_id.to_owned(), model_id.to_owned(), actor_user_id.to_owned(), next.clone());
+        let expected =
+            next.version.checked_sub(1).filter(|v| *v >= 1).ok_or_else(|| {
+                StoreError::Invalid(format!("version {} cannot follow another version", next.version))
+            })?;
+        self.write(move |c| {
+            let claimed = diesel::update(
+                models::table.filter(
+                    models::workspace_id
+                        .eq(&ws)
+                        .and(models::id.eq(&id))
+                        .and(models::current_version.eq(version_number(expected)?)),
+                ),
+            )
+            .set((models::current_version.eq(version_number(next.version)?), models::updated_at.eq(now())))
+            .execute(c)?;
+            if claimed == 0 {
+                let current = find_model(c, &ws, &id)?.current_version;
+                return Err(StoreError::Conflict(format!(
+                    "the model is at version {current}, not {expected}: reload it and apply the edit again"
+                )));
+            }
+            let summary = insert_version(c, &id, &next, &actor)?;
+            for e in &events {
+                insert_activity(c, &ws, e)?;
+            }
+            Ok(summary)
+        })
+        .await
+    }
+
+    /// Renames a model (metadata: no new version).
+    pub async fn rename_model(&self, workspace_id: &str, model_id: &str, name: &str) -> Result<(), StoreError> {
+        let (ws, id, name) = (workspace_id.to_owned(), model_id.to_owned(), name.to_owned());
+        self.write(move |c| {
+            find_model(c, &ws, &id)?;
+            let key = rampart_model::name::name_key(&name);
+            if name_taken(c, &ws, &key, Some(&id))? {
+                return Err(StoreError::Conflict(format!("a model named \"{name}\" already exists in this workspace")));
+            }
+            diesel::update(models::table.filter(models::workspace_id.eq(&ws).and(models::id.eq(&id))))
+                .set((models::name.eq(&name), models::name_key.eq(&key), models::updated_at.eq(now())))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Deletes a model with all its versions and records.
+    pub async fn delete_model(&self, workspace_id: &str, model_id: &str) -> Result<(), StoreError> {
+        let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
+        self.write(move |c| {
+            let n = diesel::delete(models::table.filter(models::workspace_id.eq(&ws).and(models::id.eq(&id))))
+                .execute(c)?;
+            if n == 0 { Err(StoreError::NotFound("model")) } else { Ok(()) }
+        })
+        .await
+    }
+
+    /// Appends a factor revision (its `seq` is assigned here) if it was made
+    /// against the model's current version.
+    pub async fn append_factor_revision(
+        &self,
+        workspace_id: &str,
+        model_id: &str,
+        revision: &FactorRevision,
+    ) -> Result<FactorRevision, StoreError> {
+        let (ws, id, mut revision) = (workspace_id.to_owned(), model_id.to_owned(), revision.clone());
+        self.write(move |c| {
+            let m = find_model(c, &ws, &id)?;
+            if m.current_version != revision.model_version {
+                return Err(StoreError::Conflict(format!(
+                    "the model is at version {}, the edit was made against {}",
+                    m.current_version, revision.model_version
+                )));
+            }
+            let seq = next_seq(c, &id, false)?;
+            revision.seq = u64::try_from(seq).unwrap_or(0);
+            diesel::insert_into(factor_revisions::table)
+                .values((
+                    factor_revisions::model_id.eq(&id),
+                    factor_revisions::seq.eq(seq),
+                    factor_revisions::model_version.eq(version_number(revision.model_version)?),
+                    factor_revisions::body.eq(serde_json::to_string(&revision)?),
+                    factor_revisions::created_at.eq(now()),
+                ))
+                .execute(c)?;
+            Ok(revision)
+        })
+        .await
+    }
+
+    pub async fn list_factor_revisions(
+        &self,
+        workspace_id: &str,
+        model_id: &str,
+    ) -> Result<Vec<FactorRevision>, StoreError> {
+        let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
+        self.read(move |c| {
+            find_model(c, &ws, &id)?;
+            let bodies: Vec<String> = factor_revisions::table
+                .filter(factor_revisions::model_id.eq(&id))
+                .order(factor_revisions::seq.asc())
+                .select(factor_revisions::body)
+                .load(c)?;
+            bodies.iter().map(|b| serde_json::from_str(b).map_err(StoreError::from)).collect()
+        })
+        .await
+    }
+
+    /// Appends a metadata change against the current version.
+    pub async fn append_metadata(
+        &self,
+        workspace_id: &str,
+        model_id: &str,
+        change: &MetadataChange,
+    ) -> Result<MetadataRecord, StoreError> {
+        let (ws, id, change) = (workspace_id.to_owned(), model_id.to_owned(), change.clone());
+        self.write(move |c| {
+            let m = find_model(c, &ws, &id)?;
+            let seq = next_seq(c, &id, true)?;
+            let record =
+                MetadataRecord { seq: u64::try_from(seq).unwrap_or(0), model_version: m.current_version, change };
+            diesel::insert_into(metadata_records::table)
+                .values((
+                    metadata_records::model_id.eq(&id),
+                    metadata_records::seq.eq(seq),
+                    metadata_records::model_version.eq(version_number(m.current_version)?),
+                    metadata_records::body.eq(serde_json::to_string(&record)?),
+                    metadata_records::created_at.eq(now()),
+                ))
+                .execute(c)?;
+            Ok(record)
+        })
+        .await
+    }
+
+    pub async fn list_metadata(&self, workspace_id: &str, model_id: &str) -> Result<Vec<MetadataRecord>, StoreError> {
+        let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
+        self.read(move |c| {
+            find_model(c, &ws, &id)?;
+            let bodies: Vec<String> = metadata_records::table
+                .filter(metadata_records::model_id.eq(&id))
+                .order(metadata_records::seq.asc())
+                .select(metadata_records::body)
+                .load(c)?;
+            bodies.iter().map(|b| serde_json::from_str(b).map_err(StoreError::from)).collect()
+        })
+        .await
+    }
+
+    /// The live view of a model: its current version with this version's
+    /// factor revisions and metadata laid over it.
+    pub async fn live_model(&self, workspace_id: &str, model_id: &str) -> Result<ThreatModel, StoreError> {
+        let version = self.get_version(workspace_id, model_id, None).await?;
+        let revisions = self.list_factor_revisions(workspace_id, model_id).await?;
+        let metadata = self.list_metadata(workspace_id, model_id).await?;
+        Ok(version.model.overlaid(&revisions, &metadata))
+    }
+}

@@ -1,0 +1,139 @@
+//! The values the store hands out.
+
+use chrono::NaiveDateTime;
+use rampart_model::ThreatModel;
+use serde::{Deserialize, Serialize};
+
+/// A member's role in a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages members and settings; reads and writes.
+    Owner,
+    /// Reads and writes.
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Member => "member",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Role {
+        // Only these two strings are ever written.
+        if s == "owner" { Role::Owner } else { Role::Member }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Workspace {
+    pub id: String,
+    pub name: String,
+    pub personal: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MembershipRecord {
+    pub workspace_id: String,
+    pub user_id: String,
+    pub role: Role,
+    pub created_at: NaiveDateTime,
+}
+
+/// An API key as stored: never the key itself, only its hash and a short
+/// visible prefix to recognise it by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiKeyRecord {
+    pub id: String,
+    pub workspace_id: String,
+    pub user_id: String,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SystemRecord {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelRecord {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub description: String,
+    pub current_version: u32,
+    pub system_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionSummary {
+    pub version: u32,
+    pub content_hash: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// One stored version, its snapshot checked against its content hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRecord {
+    pub summary: VersionSummary,
+    pub model: ThreatModel,
+}
+
+/// An activity event to record in the same transaction as the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewActivity {
+    pub actor_user_id: Option<String>,
+    pub action: String,
+    pub model_id: Option<String>,
+    pub entity_id: Option<String>,
+    pub details: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActivityRecord {
+    pub id: String,
+    pub workspace_id: String,
+    pub model_id: Option<String>,
+    pub actor_user_id: Option<String>,
+    pub action: String,
+    pub entity_id: Option<String>,
+    pub details: serde_json::Value,
+    pub created_at: NaiveDateTime,
+}
+
+/// One page of a list, with the cursor for the next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Largest page a caller may ask for.
+pub const MAX_PAGE: i64 = 200;
+
+pub(crate) fn clamp_limit(limit: u32) -> i64 {
+    i64::from(limit).clamp(1, MAX_PAGE)
+}

@@ -1,0 +1,172 @@
+//! The one schema, valid for both backends (ids and JSON as TEXT, naive UTC
+//! timestamps). Kept by hand in step with `migrations/`.
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        display_name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    workspaces (id) {
+        id -> Text,
+        name -> Text,
+        personal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (workspace_id, user_id) {
+        workspace_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        workspace_id -> Text,
+        user_id -> Text,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    systems (id) {
+        id -> Text,
+        workspace_id -> Text,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    models (id) {
+        id -> Text,
+        workspace_id -> Text,
+        name -> Text,
+        name_key -> Text,
+        description -> Text,
+        current_version -> Integer,
+        system_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    model_versions (model_id, version) {
+        model_id -> Text,
+        version -> Integer,
+        snapshot -> Text,
+        content_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    factor_revisions (model_id, seq) {
+        model_id -> Text,
+        seq -> BigInt,
+        model_version -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    metadata_records (model_id, seq) {
+        model_id -> Text,
+        seq -> BigInt,
+        model_version -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    entity_states (model_id, entity_id) {
+        model_id -> Text,
+        entity_id -> Text,
+        removed_at -> Nullable<Timestamp>,
+        removed_in_version -> Nullable<Integer>,
+        cal -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    control_states (model_id, control_id) {
+        model_id -> Text,
+        control_id -> Text,
+        verification_status -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity (id) {
+        id -> Text,
+        workspace_id -> Text,
+        model_id -> Nullable<Text>,
+        actor_user_id -> Nullable<Text>,
+        action -> Text,
+        entity_id -> Nullable<Text>,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        workspace_id -> Text,
+        kind -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_after -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+        idempotency_key -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        result -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    workspaces,
+    memberships,
+    api_keys,
+    systems,
+    models,
+    model_versions,
+    factor_revisions,
+    metadata_records,
+    entity_states,
+    control_states,
+    activity,
+    jobs,
+);
+
+diesel::joinable!(memberships -> workspaces (workspace_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(api_keys -> workspaces (workspace_id));
+diesel::joinable!(models -> workspaces (workspace_id));
+diesel::joinable!(model_versions -> models (model_id));

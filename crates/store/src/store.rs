@@ -1,0 +1,98 @@
+//! The store handle and how work reaches the database.
+
+use std::sync::Arc;
+
+use diesel::Connection;
+use tokio::sync::Semaphore;
+
+use crate::conn::{AnyConnection, AnyPool, Backend, open_pool};
+use crate::error::StoreError;
+
+/// A handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite allows one writer; a deferred transaction that upgrades to a
+    /// write can fail with BUSY instead of waiting. Writers in this process
+    /// therefore queue here (readers never do: WAL lets them run alongside).
+    sqlite_writer: Arc<Semaphore>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and migrates it.
+    pub async fn open(url: &str, pool_size: u32) -> Result<Store, StoreError> {
+        let url = url.to_owned();
+        let (pool, backend) = tokio::task::spawn_blocking(move || open_pool(&url, pool_size.max(1)))
+            .await
+            .map_err(|e| StoreError::Database(format!("opening the store failed: {e}")))??;
+        Ok(Store { pool, backend, sqlite_writer: Arc::new(Semaphore::new(1)) })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs `f` in one read transaction on a blocking thread.
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.run(f).await
+    }
+
+    /// Runs `f` in one write transaction on a blocking thread: all or nothing.
+    pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let _turn = match self.backend {
+            Backend::Sqlite => {
+                Some(self.sqlite_writer.acquire().await.map_err(|e| StoreError::Unavailable(e.to_string()))?)
+            }
+            Backend::Postgres => None,
+        };
+        self.run(f).await
+    }
+
+    async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            let conn: &mut AnyConnection = &mut conn;
+            conn.transaction(f)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("store task failed: {e}")))?
+    }
+
+    /// Whether the database answers (for readiness probes).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|c| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT 1").execute(c)?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+pub(crate) fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
