@@ -50,6 +50,8 @@ pub(crate) const SCHEMAS: &[SchemaSpec] = &[
     schema::<rampart_assurance::Finding>("finding"),
     schema::<rampart_assurance::FindingAction>("finding-action"),
     schema::<rampart_assurance::StatusTransition>("status-transition"),
+    // rampart-evidence
+    schema::<rampart_evidence::Verdict>("verdict"),
 ];
 
 /// Every schema, rendered as pretty JSON with a trailing newline.

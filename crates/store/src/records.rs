@@ -2,10 +2,11 @@
 
 use chrono::NaiveDateTime;
 use rampart_model::ThreatModel;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A member's role in a workspace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Manages members and settings; reads and writes.
@@ -28,7 +29,7 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct User {
     pub id: String,
     pub email: String,
@@ -36,7 +37,7 @@ pub struct User {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Workspace {
     pub id: String,
     pub name: String,
@@ -44,7 +45,7 @@ pub struct Workspace {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct MembershipRecord {
     pub workspace_id: String,
     pub user_id: String,
@@ -54,7 +55,7 @@ pub struct MembershipRecord {
 
 /// An API key as stored: never the key itself, only its hash and a short
 /// visible prefix to recognise it by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ApiKeyRecord {
     pub id: String,
     pub workspace_id: String,
@@ -66,7 +67,7 @@ pub struct ApiKeyRecord {
     pub revoked_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct SystemRecord {
     pub id: String,
     pub workspace_id: String,
@@ -75,7 +76,7 @@ pub struct SystemRecord {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ModelRecord {
     pub id: String,
     pub workspace_id: String,
@@ -87,7 +88,7 @@ pub struct ModelRecord {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct VersionSummary {
     pub version: u32,
     pub content_hash: String,
@@ -112,7 +113,7 @@ pub struct NewActivity {
     pub details: serde_json::Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ActivityRecord {
     pub id: String,
     pub workspace_id: String,
@@ -125,7 +126,7 @@ pub struct ActivityRecord {
 }
 
 /// One page of a list, with the cursor for the next.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,

@@ -1,0 +1,103 @@
+//! Application errors: what went wrong, in terms a client can act on. Each
+//! maps to one HTTP status; a 500 is a bug.
+
+use rampart_model::EditError;
+use rampart_store::StoreError;
+use serde_json::Value;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{message}")]
+    Unauthorized { message: String },
+    #[error("{message}")]
+    Forbidden { message: String },
+    #[error("{what} not found")]
+    NotFound { what: String },
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String, details: Value },
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String, details: Value },
+    #[error("{message}")]
+    Unavailable { message: String },
+    #[error("internal error: {message}")]
+    Internal { message: String },
+}
+
+impl AppError {
+    pub fn not_found(what: impl Into<String>) -> AppError {
+        AppError::NotFound { what: what.into() }
+    }
+
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Invalid { code, message: message.into(), details: Value::Null }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> AppError {
+        AppError::Forbidden { message: message.into() }
+    }
+
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized { .. } => 401,
+            AppError::Forbidden { .. } => 403,
+            AppError::NotFound { .. } => 404,
+            AppError::Conflict { .. } => 409,
+            AppError::Invalid { .. } => 422,
+            AppError::Unavailable { .. } => 503,
+            AppError::Internal { .. } => 500,
+        }
+    }
+
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized { .. } => "unauthorized",
+            AppError::Forbidden { .. } => "forbidden",
+            AppError::NotFound { .. } => "not_found",
+            AppError::Conflict { code, .. } | AppError::Invalid { code, .. } => code,
+            AppError::Unavailable { .. } => "unavailable",
+            AppError::Internal { .. } => "internal",
+        }
+    }
+
+    pub fn details(&self) -> Value {
+        match self {
+            AppError::Conflict { details, .. } | AppError::Invalid { details, .. } => details.clone(),
+            AppError::NotFound { what } => serde_json::json!({ "resource": what }),
+            _ => Value::Null,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => AppError::not_found(what),
+            StoreError::Conflict(message) => AppError::Conflict { code: "conflict", message, details: Value::Null },
+            StoreError::Invalid(message) => AppError::invalid("invalid", message),
+            StoreError::Unavailable(message) => AppError::Unavailable { message },
+            other => AppError::Internal { message: other.to_string() },
+        }
+    }
+}
+
+impl From<EditError> for AppError {
+    fn from(e: EditError) -> Self {
+        let code = e.code();
+        let message = e.to_string();
+        match &e {
+            EditError::UnknownId { id } => {
+                AppError::Invalid { code, message, details: serde_json::json!({ "id": id }) }
+            }
+            EditError::DuplicateName { .. }
+            | EditError::IdentityChange { .. }
+            | EditError::PossibleReanimation { .. }
+            | EditError::LastLive { .. }
+            | EditError::AlreadyRemoved { .. }
+            | EditError::NotRemoved { .. } => AppError::Conflict { code, message, details: Value::Null },
+            EditError::Judge(rampart_model::JudgeError::Unavailable(_)) => AppError::Unavailable { message },
+            _ => AppError::Invalid { code, message, details: Value::Null },
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Rampart's use cases: everything a surface (REST, MCP, CLI against a
+//! server) can do, with authorization, over the store and the pure domain.
+//!
+//! A request arrives with a [`Principal`] (who, in which workspace, with what
+//! role), found from an API key by [`App::authenticate`]. Every store call is
+//! scoped to the principal's workspace. Model edits load the live view, apply
+//! the domain edit, and append the next version with its activity events in
+//! one transaction, under optimistic concurrency.
+
+mod accounts;
+mod assessment;
+mod auth;
+mod edits;
+mod error;
+mod models;
+
+pub use accounts::WorkspaceView;
+pub use assessment::Assessment;
+pub use auth::{NewKey, hash_key};
+pub use edits::EditOutcome;
+pub use error::AppError;
+pub use models::{ModelView, NewModel};
+pub use rampart_store::{
+    ActivityRecord, ApiKeyRecord, Backend, MembershipRecord, ModelRecord, Page, Role, Store, SystemRecord, User,
+    VersionSummary, Workspace,
+};
+
+/// Who is asking, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: String,
+    pub workspace_id: String,
+    pub role: Role,
+    pub key_id: String,
+}
+
+impl Principal {
+    /// Owners manage members and settings.
+    pub fn require_owner(&self) -> Result<(), AppError> {
+        if self.role == Role::Owner { Ok(()) } else { Err(AppError::forbidden("only a workspace owner can do this")) }
+    }
+}
+
+/// The application: cheap to clone, shared by every request.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub(crate) store: Store,
+}
+
+impl App {
+    pub fn new(store: Store) -> App {
+        App { store }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Ready when the database answers.
+    pub async fn ready(&self) -> Result<(), AppError> {
+        Ok(self.store.ping().await?)
+    }
+}

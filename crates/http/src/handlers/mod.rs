@@ -1,0 +1,6 @@
+//! Request handlers, thin: parse, call the application, shape the answer.
+
+pub mod accounts;
+pub mod assessment;
+pub mod entities;
+pub mod models;

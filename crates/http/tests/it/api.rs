@@ -1,0 +1,232 @@
+//! The API end to end: models, versions, direct entity edits, factors,
+//! metadata, assessment, activity, and the error format.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::server::{each_backend, file_uploads_request};
+
+fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<no error code>")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_walkthrough_over_http() {
+    each_backend(|server| async move {
+        let s = server.user("alice@example.com").await;
+        let (status, created) = s.json(Method::POST, "/api/v1/models", Some(file_uploads_request())).await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        assert_eq!(created["current_version"], 1);
+        assert_eq!(created["snapshot"]["control_objectives"].as_array().unwrap().len(), 4);
+        let m = format!("/api/v1/models/{id}");
+
+        // Add an attacker: version 2, two new objectives.
+        let (status, out) = s
+            .json(Method::POST, &format!("{m}/attackers"), Some(json!({
+                "name": "Malicious Operator", "capability": "Shell on the storage hosts", "trust_boundary_ids": ["TB2"]})))
+            .await;
+        assert_eq!(status, 201, "{out}");
+        assert_eq!(out["version"]["version"], 2);
+        assert!(out["effects"].as_array().unwrap().iter().any(|e| e["effect"] == "objectives_added"));
+
+        // Identity change refused; wording fix applied.
+        let (status, err) =
+            s.json(Method::PATCH, &format!("{m}/assets/A2"), Some(json!({"name": "CI Attestation Bundle"}))).await;
+        assert_eq!((status, error_code(&err)), (409, "identity_change"), "{err}");
+        let (status, _) =
+            s.json(Method::PATCH, &format!("{m}/assets/A2"), Some(json!({"name": "Session Bearer Tokens"}))).await;
+        assert_eq!(status, 200);
+
+        // Soft-delete and restore the attacker: same objective ids.
+        assert_eq!(s.json(Method::DELETE, &format!("{m}/attackers/T3"), None).await.0, 200);
+        let (status, out) = s.json(Method::POST, &format!("{m}/attackers/T3/restore"), None).await;
+        assert_eq!(status, 200, "{out}");
+        assert_eq!(out["version"]["version"], 5);
+
+        // Factor edit: no new version, a history entry.
+        let (status, rev) = s
+            .json(Method::POST, &format!("{m}/factors"), Some(json!({
+                "subject": "A2", "factors": {"integrity": "High"}, "change_reason": "tokens can delete files"})))
+            .await;
+        assert_eq!(status, 201, "{rev}");
+        let (_, model) = s.json(Method::GET, &m, None).await;
+        assert_eq!(model["current_version"], 5);
+        assert_eq!(model["snapshot"]["assets"][1]["impact"]["integrity"], "High");
+        let (status, history) = s.json(Method::GET, &format!("{m}/control-objectives/CO3/factor-history"), None).await;
+        assert_eq!(status, 200, "{history}");
+        assert_eq!(history.as_array().unwrap().len(), 5);
+        assert_eq!(history[4]["steps"][0]["change_reason"], "tokens can delete files");
+        let (status, err) = s
+            .json(Method::POST, &format!("{m}/factors"), Some(json!({"subject": "A2", "factors": {"integrity": "Low"}, "change_reason": " "})))
+            .await;
+        assert_eq!(status, 422, "{err}");
+
+        // Metadata: CAL without a version.
+        let (status, _) = s.json(Method::PUT, &format!("{m}/metadata"), Some(json!({"field": "cal", "co_id": "CO1", "cal": 3}))).await;
+        assert_eq!(status, 204);
+        let (status, err) = s.json(Method::PUT, &format!("{m}/metadata"), Some(json!({"field": "cal", "co_id": "CO1", "cal": 9}))).await;
+        assert_eq!((status, error_code(&err)), (422, "invalid_field"), "{err}");
+
+        // Versions and diffs.
+        let (_, versions) = s.json(Method::GET, &format!("{m}/versions"), None).await;
+        assert_eq!(versions.as_array().unwrap().len(), 5);
+        let (status, diff) = s.json(Method::GET, &format!("{m}/diff?from=1&to=5"), None).await;
+        assert_eq!(status, 200);
+        assert_eq!(diff["attackers"]["added"], json!(["T3"]));
+        let (_, v1) = s.json(Method::GET, &format!("{m}/versions/1"), None).await;
+        assert_eq!(v1["snapshot"]["assets"][1]["name"], "Session Tokens", "history is as it was");
+
+        // Assessment.
+        let (status, assessment) = s.json(Method::GET, &format!("{m}/assessment"), None).await;
+        assert_eq!(status, 200);
+        assert_eq!(assessment["posture"]["summary"]["total"], 6);
+        let (_, page) = s.json(Method::GET, &format!("{m}/posture?status=at_risk&limit=2"), None).await;
+        assert_eq!(page["objectives"].as_array().unwrap().len(), 2);
+        let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+        let (_, rest) = s.json(Method::GET, &format!("{m}/posture?status=at_risk&limit=50&cursor={cursor}"), None).await;
+        assert_eq!(
+            page["objectives"].as_array().unwrap().len() + rest["objectives"].as_array().unwrap().len(),
+            assessment["posture"]["summary"]["at_risk"].as_u64().unwrap() as usize
+        );
+        assert_eq!(s.json(Method::GET, &format!("{m}/reachability"), None).await.0, 200);
+        assert_eq!(s.json(Method::GET, &format!("{m}/coherence"), None).await.0, 200);
+        assert_eq!(s.json(Method::GET, &format!("{m}/orphaned-controls"), None).await.1, json!([]));
+
+        // Activity names what changed.
+        let (_, feed) = s.json(Method::GET, &format!("/api/v1/activity?model_id={id}&limit=50"), None).await;
+        let actions: Vec<&str> = feed["items"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
+        for expected in ["model_created", "attacker_added", "asset_edited", "attacker_soft_deleted", "attacker_restored"] {
+            assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_are_clear_and_never_500() {
+    each_backend(|server| async move {
+        let s = server.user("bob@example.com").await;
+        // No or bad key.
+        let res = server.http.get(format!("{}/api/v1/models", server.base)).send().await.unwrap();
+        assert_eq!(res.status(), 401);
+        let res =
+            server.http.get(format!("{}/api/v1/models", server.base)).bearer_auth("rk_nope").send().await.unwrap();
+        assert_eq!(res.status(), 401);
+
+        // Malformed JSON names line and column.
+        let res = server
+            .http
+            .post(format!("{}/api/v1/models", server.base))
+            .bearer_auth(&s.key)
+            .header("content-type", "application/json")
+            .body("{\n  \"name\": \"x\",\n  oops\n}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(error_code(&body), "invalid_json");
+        assert_eq!(body["error"]["details"], json!({"line": 3, "column": 3}));
+
+        // Unknown fields are named.
+        let mut req = file_uploads_request();
+        req["model"]["assets"][0]["colour"] = json!("blue");
+        let (status, err) = s.json(Method::POST, "/api/v1/models", Some(req)).await;
+        assert_eq!(status, 400);
+        assert!(err["error"]["message"].as_str().unwrap().contains("unknown field `colour`"), "{err}");
+
+        // Names: 3–5 words, unique.
+        let mut req = file_uploads_request();
+        req["name"] = json!("Uploads");
+        let (status, err) = s.json(Method::POST, "/api/v1/models", Some(req)).await;
+        assert_eq!((status, error_code(&err)), (422, "invalid_name"));
+        assert_eq!(s.json(Method::POST, "/api/v1/models", Some(file_uploads_request())).await.0, 201);
+        let (status, err) = s.json(Method::POST, "/api/v1/models", Some(file_uploads_request())).await;
+        assert_eq!((status, error_code(&err)), (409, "name_taken"));
+
+        // Unknown ids: a path id is a 404; a body reference a 422.
+        let (_, list) = s.json(Method::GET, "/api/v1/models", None).await;
+        let m = format!("/api/v1/models/{}", list["items"][0]["id"].as_str().unwrap());
+        assert_eq!(s.json(Method::PATCH, &format!("{m}/assets/A9"), Some(json!({"notes": "x"}))).await.0, 404);
+        assert_eq!(s.json(Method::PATCH, &format!("{m}/assets/T1"), Some(json!({"notes": "x"}))).await.0, 404);
+        assert_eq!(s.json(Method::GET, "/api/v1/models/nope", None).await.0, 404);
+        let (status, err) = s
+            .json(
+                Method::POST,
+                &format!("{m}/assets"),
+                Some(json!({"name": "Audit Log", "security_properties": ["I"], "component_ids": ["CMP9"]})),
+            )
+            .await;
+        assert_eq!((status, error_code(&err)), (422, "unknown_id"), "{err}");
+        let (status, err) = s
+            .json(
+                Method::POST,
+                &format!("{m}/assets"),
+                Some(json!({"name": "Audit Log", "security_properties": ["Q"]})),
+            )
+            .await;
+        assert_eq!(status, 400);
+        assert!(err["error"]["message"].as_str().unwrap().contains("unknown security property `Q`"), "{err}");
+
+        // The last live attacker stays.
+        assert_eq!(s.json(Method::DELETE, &format!("{m}/attackers/T1"), None).await.0, 200);
+        let (status, err) = s.json(Method::DELETE, &format!("{m}/attackers/T2"), None).await;
+        assert_eq!((status, error_code(&err)), (409, "last_live_entity"));
+
+        // Stale If-Match.
+        let res = s
+            .server
+            .http
+            .patch(format!("{}{m}/assets/A1", s.server.base))
+            .bearer_auth(&s.key)
+            .header("if-match", "\"1\"")
+            .json(&json!({"notes": "x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 409);
+
+        // Oversized bodies.
+        let huge = json!({"name": "x".repeat(3 * 1024 * 1024)});
+        let (status, err) = s.json(Method::POST, "/api/v1/keys", Some(huge)).await;
+        assert_eq!((status, error_code(&err)), (413, "payload_too_large"));
+
+        // Unknown routes and methods answer in the same format.
+        let (status, err) = s.json(Method::GET, "/api/v1/nothing-here", None).await;
+        assert_eq!((status, error_code(&err)), (404, "not_found"));
+        let (status, err) = s.json(Method::PUT, "/api/v1/models", None).await;
+        assert_eq!((status, error_code(&err)), (405, "method_not_allowed"));
+
+        // Health, readiness, metrics.
+        assert_eq!(s.json(Method::GET, "/healthz", None).await.0, 200);
+        assert_eq!(s.json(Method::GET, "/readyz", None).await.0, 200);
+        let metrics = server.http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
+        assert!(
+            metrics.contains("rampart_http_requests_total{method=\"POST\",route=\"/api/v1/models\",status=\"201\"}"),
+            "{metrics}"
+        );
+        assert!(!metrics.contains(&s.key), "keys never appear in metrics");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keys_are_shown_once_and_revocable() {
+    each_backend(|server| async move {
+        let s = server.user("carol@example.com").await;
+        let (status, created) = s.json(Method::POST, "/api/v1/keys", Some(json!({"name": "ci"}))).await;
+        assert_eq!(status, 201);
+        let secret = created["secret"].as_str().unwrap().to_owned();
+        assert!(secret.starts_with("rk_") && secret.len() == 43);
+        let (_, keys) = s.json(Method::GET, "/api/v1/keys", None).await;
+        let text = keys.to_string();
+        assert!(!text.contains(&secret) && !text.contains("hash"), "listing never shows a secret or hash: {text}");
+        let other = crate::server::Session { server: server.clone(), key: secret };
+        assert_eq!(other.json(Method::GET, "/api/v1/me", None).await.0, 200);
+        let id = created["record"]["id"].as_str().unwrap();
+        assert_eq!(s.json(Method::DELETE, &format!("/api/v1/keys/{id}"), None).await.0, 204);
+        assert_eq!(other.json(Method::GET, "/api/v1/me", None).await.0, 401);
+    })
+    .await;
+}

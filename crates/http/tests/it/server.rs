@@ -1,0 +1,100 @@
+//! A real server on a loopback port, per backend.
+
+use std::future::Future;
+
+use diesel::{Connection, RunQueryDsl};
+use rampart_app::{App, Store};
+use reqwest::{Client, Method, Response};
+use serde_json::Value;
+
+/// A running server and a client holding one workspace's key.
+#[derive(Clone)]
+pub struct Server {
+    pub base: String,
+    pub app: App,
+    pub http: Client,
+}
+
+#[derive(Clone)]
+pub struct Session {
+    pub server: Server,
+    pub key: String,
+}
+
+impl Server {
+    async fn start(store: Store) -> Server {
+        let app = App::new(store);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = rampart_http::router(app.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        Server { base: format!("http://{addr}"), app, http: Client::new() }
+    }
+
+    /// A new user with their personal workspace and a key for it.
+    pub async fn user(&self, email: &str) -> Session {
+        let (user, ws) = self.app.store().create_user(email, email).await.unwrap();
+        let who = rampart_app::Principal {
+            user_id: user.id,
+            workspace_id: ws.id,
+            role: rampart_app::Role::Owner,
+            key_id: String::new(),
+        };
+        let key = self.app.create_key(&who, None, "tests").await.unwrap();
+        Session { server: self.clone(), key: key.secret }
+    }
+}
+
+impl Session {
+    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
+        let mut req = self.server.http.request(method, format!("{}{path}", self.server.base)).bearer_auth(&self.key);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// Calls and returns (status, JSON body or null).
+    pub async fn json(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let res = self.call(method, path, body.as_ref()).await;
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+}
+
+fn fresh_postgres_database(admin: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let name = format!("rampart_http_{}_{nanos}", std::process::id());
+    let mut conn = diesel::PgConnection::establish(admin).expect("connect to the test PostgreSQL");
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
+    let (base, _) = admin.rsplit_once('/').expect("RAMPART_TEST_POSTGRES_URL must end in /DBNAME");
+    format!("{base}/{name}")
+}
+
+/// Runs `test` against a server on a fresh SQLite file, then on a fresh
+/// PostgreSQL database.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Server) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Store::open(dir.path().join("rampart.db").to_str().unwrap(), 8).await.unwrap();
+    test(Server::start(sqlite).await).await;
+    match std::env::var("RAMPART_TEST_POSTGRES_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            let url = tokio::task::spawn_blocking(move || fresh_postgres_database(&admin)).await.unwrap();
+            test(Server::start(Store::open(&url, 8).await.unwrap()).await).await;
+        }
+        _ => {
+            assert!(std::env::var("CI").is_err(), "CI must provide RAMPART_TEST_POSTGRES_URL");
+            eprintln!("\n*** SKIPPING the PostgreSQL backend: RAMPART_TEST_POSTGRES_URL is not set ***\n");
+        }
+    }
+}
+
+pub fn file_uploads_request() -> Value {
+    let model: Value = serde_json::from_str(include_str!("../../../../examples/models/file-uploads.json")).unwrap();
+    serde_json::json!({"name": "File Upload API", "description": "Customers upload files to an API.", "model": model})
+}
