@@ -9,6 +9,9 @@ use serde::Serialize;
 use crate::error::AppError;
 use crate::{App, Principal};
 
+/// How often an edit without an expected version is retried after losing a race.
+const MAX_ATTEMPTS: usize = 8;
+
 /// What a structural edit produced.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct EditOutcome {
@@ -72,6 +75,29 @@ impl App {
     /// version. With `expected_version`, the edit is refused (409) unless the
     /// model is still at that version.
     pub async fn apply_edit(
+        &self,
+        who: &Principal,
+        model_id: &str,
+        expected_version: Option<u32>,
+        edit: &Edit,
+    ) -> Result<EditOutcome, AppError> {
+        // Without an expected version the caller asked for "apply this to
+        // whatever is current", so a lost race is retried on the new current
+        // version; with one, the conflict is theirs to resolve.
+        let attempts = if expected_version.is_some() { 1 } else { MAX_ATTEMPTS };
+        let mut last = None;
+        for _ in 0..attempts {
+            match self.try_apply_edit(who, model_id, expected_version, edit).await {
+                Err(AppError::Conflict { code: "version_conflict", message, details }) => {
+                    last = Some(AppError::Conflict { code: "version_conflict", message, details });
+                }
+                other => return other,
+            }
+        }
+        Err(last.unwrap_or_else(|| AppError::Internal { message: "edit not attempted".into() }))
+    }
+
+    async fn try_apply_edit(
         &self,
         who: &Principal,
         model_id: &str,

@@ -16,6 +16,7 @@ mod records;
 mod schema;
 mod store;
 mod systems;
+pub mod testing;
 
 pub use conn::Backend;
 pub use error::StoreError;

@@ -2,7 +2,6 @@
 
 use std::future::Future;
 
-use diesel::{Connection, RunQueryDsl};
 use rampart_app::{App, Store};
 use reqwest::{Client, Method, Response};
 use serde_json::Value;
@@ -63,15 +62,6 @@ impl Session {
     }
 }
 
-fn fresh_postgres_database(admin: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let name = format!("rampart_http_{}_{nanos}", std::process::id());
-    let mut conn = diesel::PgConnection::establish(admin).expect("connect to the test PostgreSQL");
-    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
-    let (base, _) = admin.rsplit_once('/').expect("RAMPART_TEST_POSTGRES_URL must end in /DBNAME");
-    format!("{base}/{name}")
-}
-
 /// Runs `test` against a server on a fresh SQLite file, then on a fresh
 /// PostgreSQL database.
 pub async fn each_backend<F, Fut>(test: F)
@@ -82,15 +72,12 @@ where
     let dir = tempfile::tempdir().unwrap();
     let sqlite = Store::open(dir.path().join("rampart.db").to_str().unwrap(), 8).await.unwrap();
     test(Server::start(sqlite).await).await;
-    match std::env::var("RAMPART_TEST_POSTGRES_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            let url = tokio::task::spawn_blocking(move || fresh_postgres_database(&admin)).await.unwrap();
-            test(Server::start(Store::open(&url, 8).await.unwrap()).await).await;
-        }
-        _ => {
-            assert!(std::env::var("CI").is_err(), "CI must provide RAMPART_TEST_POSTGRES_URL");
-            eprintln!("\n*** SKIPPING the PostgreSQL backend: RAMPART_TEST_POSTGRES_URL is not set ***\n");
-        }
+    if let Some(admin) = rampart_store::testing::postgres_admin_url() {
+        let url = tokio::task::spawn_blocking(move || rampart_store::testing::fresh_postgres_database(&admin))
+            .await
+            .unwrap()
+            .unwrap();
+        test(Server::start(Store::open(&url, 8).await.unwrap()).await).await;
     }
 }
 

@@ -1,0 +1,53 @@
+//! Starting and killing the real server binary.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+pub struct Running {
+    pub child: Child,
+    pub base: String,
+    /// The one-time key, when this start created the first user.
+    pub key: Option<String>,
+}
+
+/// Starts `rampart-api` on a free loopback port against `database_url` and
+/// waits until it says where it listens.
+pub fn start(database_url: &str) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart-api"))
+        .args(["--bind", "127.0.0.1:0", "--database-url", database_url])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start rampart-api");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut key = None;
+    loop {
+        let line = rx.recv_timeout(Duration::from_secs(60)).expect("rampart-api printed its address");
+        if let Some(k) = line.split_whitespace().find(|w| w.starts_with("rk_")) {
+            key = Some(k.to_owned());
+        }
+        if let Some(rest) = line.strip_prefix("Rampart API on ") {
+            let base = rest.split("/api/v1").next().unwrap().to_owned();
+            return Running { child, base, key };
+        }
+    }
+}
+
+impl Running {
+    /// SIGKILL: no graceful shutdown, no flushing.
+    pub fn kill_9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
