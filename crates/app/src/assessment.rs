@@ -35,6 +35,13 @@ impl App {
         })
     }
 
+    /// The posture of the live model alone (cheaper than the full assessment).
+    pub async fn posture(&self, who: &Principal, model_id: &str) -> Result<PostureReport, AppError> {
+        let live = self.store.live_model(&who.workspace_id, model_id).await?;
+        let evidence = Evidence { controls: HashMap::new(), assumptions: HashMap::new() };
+        Ok(assess(&live, &evidence, chrono::Utc::now()))
+    }
+
     /// How one objective's factors and rating evolved, version by version.
     pub async fn factor_history(
         &self,

@@ -14,6 +14,7 @@ mod error;
 mod models;
 mod records;
 mod schema;
+mod snapshot_cache;
 mod store;
 mod systems;
 pub mod testing;

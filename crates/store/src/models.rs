@@ -216,24 +216,33 @@ impl Store {
         version: Option<u32>,
     ) -> Result<VersionRecord, StoreError> {
         let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
+        let cache = self.snapshots.clone();
         self.read(move |c| {
             let m = find_model(c, &ws, &id)?;
             let n = version_number(version.unwrap_or(m.current_version))?;
-            let (snapshot, hash, by, at): (String, String, String, chrono::NaiveDateTime) = model_versions::table
+            let (hash, by, at): (String, String, chrono::NaiveDateTime) = model_versions::table
                 .filter(model_versions::model_id.eq(&id).and(model_versions::version.eq(n)))
-                .select((
-                    model_versions::snapshot,
-                    model_versions::content_hash,
-                    model_versions::created_by,
-                    model_versions::created_at,
-                ))
+                .select((model_versions::content_hash, model_versions::created_by, model_versions::created_at))
                 .first(c)
                 .optional()?
                 .ok_or(StoreError::NotFound("version"))?;
-            let model: ThreatModel = serde_json::from_str(&snapshot)?;
-            if model.content_hash() != hash {
-                return Err(StoreError::Corrupt(format!("version {n} of model {id} does not match its content hash")));
-            }
+            let model = match cache.get(&id, n, &hash) {
+                Some(model) => model,
+                None => {
+                    let snapshot: String = model_versions::table
+                        .filter(model_versions::model_id.eq(&id).and(model_versions::version.eq(n)))
+                        .select(model_versions::snapshot)
+                        .first(c)?;
+                    let model: ThreatModel = serde_json::from_str(&snapshot)?;
+                    if model.content_hash() != hash {
+                        return Err(StoreError::Corrupt(format!(
+                            "version {n} of model {id} does not match its content hash"
+                        )));
+                    }
+                    cache.put(&id, n, &hash, &model);
+                    model
+                }
+            };
             let summary = VersionSummary { version: model.version, content_hash: hash, created_by: by, created_at: at };
             Ok(VersionRecord { summary, model })
         })

@@ -7,6 +7,7 @@ use tokio::sync::Semaphore;
 
 use crate::conn::{AnyConnection, AnyPool, Backend, open_pool};
 use crate::error::StoreError;
+use crate::snapshot_cache::SnapshotCache;
 
 /// A handle to the database; cheap to clone.
 #[derive(Clone)]
@@ -17,6 +18,7 @@ pub struct Store {
     /// write can fail with BUSY instead of waiting. Writers in this process
     /// therefore queue here (readers never do: WAL lets them run alongside).
     sqlite_writer: Arc<Semaphore>,
+    pub(crate) snapshots: SnapshotCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -32,7 +34,7 @@ impl Store {
         let (pool, backend) = tokio::task::spawn_blocking(move || open_pool(&url, pool_size.max(1)))
             .await
             .map_err(|e| StoreError::Database(format!("opening the store failed: {e}")))??;
-        Ok(Store { pool, backend, sqlite_writer: Arc::new(Semaphore::new(1)) })
+        Ok(Store { pool, backend, sqlite_writer: Arc::new(Semaphore::new(1)), snapshots: SnapshotCache::default() })
     }
 
     pub fn backend(&self) -> Backend {

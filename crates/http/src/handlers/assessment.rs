@@ -55,7 +55,7 @@ pub async fn posture(
         None => None,
     };
     let limit = q.limit.map_or(100, |l| (l as usize).clamp(1, MAX_PAGE));
-    let report = app.assess(&who, &model).await?.posture;
+    let report = app.posture(&who, &model).await?;
     // Page in (tier severity, id) order, the order the report lists them in.
     let matching: Vec<&CoPosture> = report
         .objectives()
