@@ -1,6 +1,6 @@
 //! Users, workspaces, members, systems.
 
-use rampart_store::{MembershipRecord, Role, SystemRecord, Workspace};
+use rampart_store::{MembershipRecord, OrganizationGrades, Role, SystemRecord, Workspace};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -52,6 +52,26 @@ impl App {
     pub async fn delete_workspace(&self, who: &Principal, workspace_id: &str) -> Result<(), AppError> {
         self.owner_of(who, workspace_id).await?;
         Ok(self.store.delete_workspace(workspace_id).await?)
+    }
+
+    pub async fn organization_grades(
+        &self,
+        who: &Principal,
+        workspace_id: &str,
+    ) -> Result<OrganizationGrades, AppError> {
+        self.member_of(who, workspace_id).await?;
+        Ok(self.store.organization_grades(workspace_id).await?)
+    }
+
+    /// Organization grades are settings: owners only.
+    pub async fn set_organization_grades(
+        &self,
+        who: &Principal,
+        workspace_id: &str,
+        grades: OrganizationGrades,
+    ) -> Result<(), AppError> {
+        self.owner_of(who, workspace_id).await?;
+        Ok(self.store.set_organization_grades(workspace_id, grades).await?)
     }
 
     pub async fn members(&self, who: &Principal, workspace_id: &str) -> Result<Vec<MembershipRecord>, AppError> {

@@ -21,8 +21,8 @@ pub use edits::EditOutcome;
 pub use error::AppError;
 pub use models::{ModelView, NewModel};
 pub use rampart_store::{
-    ActivityRecord, ApiKeyRecord, Backend, MembershipRecord, ModelRecord, Page, Role, Store, SystemRecord, User,
-    VersionSummary, Workspace,
+    ActivityRecord, ApiKeyRecord, Backend, MembershipRecord, ModelRecord, OrganizationGrades, Page, Role, Store,
+    SystemRecord, User, VersionSummary, Workspace,
 };
 
 /// Who is asking, and where.

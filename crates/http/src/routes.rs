@@ -189,6 +189,22 @@ pub fn routes() -> Vec<Route> {
     );
     b.add(
         Method::GET,
+        format!("{V1}/workspaces/{{workspace_id}}/grades"),
+        "Organization grades (target maturity level, CSF tier)",
+        None,
+        Some(schema::<rampart_app::OrganizationGrades>),
+        get(accounts::grades),
+    );
+    b.add(
+        Method::PUT,
+        format!("{V1}/workspaces/{{workspace_id}}/grades"),
+        "Set organization grades (owners)",
+        Some(schema::<rampart_app::OrganizationGrades>),
+        None,
+        put(accounts::set_grades),
+    );
+    b.add(
+        Method::GET,
         format!("{V1}/workspaces/{{workspace_id}}/members"),
         "Members of a workspace",
         None,

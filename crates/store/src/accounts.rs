@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use crate::activity::insert_activity;
 use crate::conn::AnyConnection;
 use crate::error::StoreError;
-use crate::records::{ApiKeyRecord, MembershipRecord, NewActivity, Role, User, Workspace};
+use crate::records::{ApiKeyRecord, MembershipRecord, NewActivity, OrganizationGrades, Role, User, Workspace};
 use crate::schema::{api_keys, memberships, users, workspaces};
 use crate::store::{Store, new_id, now};
 
@@ -292,6 +292,45 @@ impl Store {
             }
             diesel::delete(workspaces::table.filter(workspaces::id.eq(&ws))).execute(c)?;
             Ok(())
+        })
+        .await
+    }
+
+    /// The workspace's organization grades.
+    pub async fn organization_grades(&self, workspace_id: &str) -> Result<OrganizationGrades, StoreError> {
+        let ws = workspace_id.to_owned();
+        self.read(move |c| {
+            let (ml, tier): (Option<i32>, Option<i32>) = workspaces::table
+                .filter(workspaces::id.eq(&ws))
+                .select((workspaces::target_ml, workspaces::csf_tier))
+                .first(c)
+                .optional()?
+                .ok_or(StoreError::NotFound("workspace"))?;
+            let grade = |v: Option<i32>| v.and_then(|v| u8::try_from(v).ok());
+            Ok(OrganizationGrades { target_ml: grade(ml), csf_tier: grade(tier) })
+        })
+        .await
+    }
+
+    /// Sets the organization grades (target_ml 1–5, csf_tier 1–4).
+    pub async fn set_organization_grades(
+        &self,
+        workspace_id: &str,
+        grades: OrganizationGrades,
+    ) -> Result<(), StoreError> {
+        let in_range = |v: Option<u8>, max: u8| v.is_none_or(|v| (1..=max).contains(&v));
+        if !in_range(grades.target_ml, 5) || !in_range(grades.csf_tier, 4) {
+            return Err(StoreError::Invalid("target_ml is 1–5 and csf_tier 1–4".into()));
+        }
+        let ws = workspace_id.to_owned();
+        self.write(move |c| {
+            let n = diesel::update(workspaces::table.filter(workspaces::id.eq(&ws)))
+                .set((
+                    workspaces::target_ml.eq(grades.target_ml.map(i32::from)),
+                    workspaces::csf_tier.eq(grades.csf_tier.map(i32::from)),
+                ))
+                .execute(c)?;
+            if n == 0 { Err(StoreError::NotFound("workspace")) } else { Ok(()) }
         })
         .await
     }

@@ -22,7 +22,7 @@ pub mod testing;
 pub use conn::Backend;
 pub use error::StoreError;
 pub use records::{
-    ActivityRecord, ApiKeyRecord, MAX_PAGE, MembershipRecord, ModelRecord, NewActivity, Page, Role, SystemRecord, User,
-    VersionRecord, VersionSummary, Workspace,
+    ActivityRecord, ApiKeyRecord, MAX_PAGE, MembershipRecord, ModelRecord, NewActivity, OrganizationGrades, Page, Role,
+    SystemRecord, User, VersionRecord, VersionSummary, Workspace,
 };
 pub use store::Store;

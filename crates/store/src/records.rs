@@ -45,6 +45,18 @@ pub struct Workspace {
     pub created_at: NaiveDateTime,
 }
 
+/// Organization-level assurance targets of a workspace.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationGrades {
+    /// Target maturity level, 1–5 (e.g. IEC 62443-2-4 / CMMI-style).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_ml: Option<u8>,
+    /// NIST CSF implementation tier, 1–4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csf_tier: Option<u8>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct MembershipRecord {
     pub workspace_id: String,

@@ -16,6 +16,8 @@ diesel::table! {
         name -> Text,
         personal -> Bool,
         created_at -> Timestamp,
+        target_ml -> Nullable<Integer>,
+        csf_tier -> Nullable<Integer>,
     }
 }
 

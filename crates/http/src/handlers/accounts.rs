@@ -201,3 +201,21 @@ pub async fn remove_system_model(
     app.set_model_system(&who, &model, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+pub async fn grades(
+    State(app): State<App>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<rampart_app::OrganizationGrades>> {
+    Ok(Json(app.organization_grades(&who, &id).await?))
+}
+
+pub async fn set_grades(
+    State(app): State<App>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    Body(grades): Body<rampart_app::OrganizationGrades>,
+) -> ApiResult<StatusCode> {
+    app.set_organization_grades(&who, &id, grades).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -239,3 +239,51 @@ async fn keys_are_shown_once_and_revocable() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn team_workspaces_members_grades_and_account_deletion() {
+    each_backend(|server| async move {
+        let alice = server.user("alice@example.com").await;
+        let bob = server.user("bob@example.com").await;
+        let (_, bob_me) = bob.json(Method::GET, "/api/v1/me", None).await;
+        let bob_id = bob_me["user"]["id"].as_str().unwrap().to_owned();
+
+        let (status, team) =
+            alice.json(Method::POST, "/api/v1/workspaces", Some(json!({"name": "Payments team"}))).await;
+        assert_eq!(status, 201);
+        let t = format!("/api/v1/workspaces/{}", team["id"].as_str().unwrap());
+        // Bob is not a member yet: the workspace does not exist for him.
+        assert_eq!(bob.json(Method::GET, &t, None).await.0, 404);
+        assert_eq!(
+            alice.json(Method::PUT, &format!("{t}/members/{bob_id}"), Some(json!({"role": "member"}))).await.0,
+            204
+        );
+        assert_eq!(bob.json(Method::GET, &t, None).await.1["role"], "member");
+
+        // Grades are settings: members read, owners write; values are bounded.
+        assert_eq!(
+            alice.json(Method::PUT, &format!("{t}/grades"), Some(json!({"target_ml": 3, "csf_tier": 2}))).await.0,
+            204
+        );
+        assert_eq!(bob.json(Method::GET, &format!("{t}/grades"), None).await.1, json!({"target_ml": 3, "csf_tier": 2}));
+        let (status, err) = bob.json(Method::PUT, &format!("{t}/grades"), Some(json!({"target_ml": 1}))).await;
+        assert_eq!((status, error_code(&err)), (403, "forbidden"));
+        assert_eq!(alice.json(Method::PUT, &format!("{t}/grades"), Some(json!({"csf_tier": 5}))).await.0, 422);
+        // Members cannot manage members or delete the workspace.
+        assert_eq!(bob.json(Method::PATCH, &t, Some(json!({"name": "Mine now"}))).await.0, 403);
+        assert_eq!(bob.json(Method::DELETE, &t, None).await.0, 403);
+
+        // A key for the team workspace, then Alice deletes her account:
+        // the team passes to Bob, her personal data goes.
+        let (status, team_key) = bob.json(Method::POST, &format!("{t}/keys"), Some(json!({"name": "team"}))).await;
+        assert_eq!(status, 201);
+        let bob_team =
+            crate::server::Session { server: server.clone(), key: team_key["secret"].as_str().unwrap().to_owned() };
+        assert_eq!(alice.json(Method::DELETE, "/api/v1/me", None).await.0, 204);
+        assert_eq!(alice.json(Method::GET, "/api/v1/me", None).await.0, 401, "her keys died with her");
+        let (_, me) = bob_team.json(Method::GET, "/api/v1/me", None).await;
+        assert_eq!(me["workspace"]["role"], "owner", "{me}");
+        assert_eq!(bob_team.json(Method::GET, &format!("{t}/members"), None).await.1.as_array().unwrap().len(), 1);
+    })
+    .await;
+}

@@ -32,6 +32,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
     let body = match (method, segments.as_slice()) {
         ("PATCH", ["workspaces", _]) => json!({"name": "Hijacked"}),
         ("PUT", ["workspaces", _, "members", _]) => json!({"role": "member"}),
+        ("PUT", ["workspaces", _, "grades"]) => json!({"target_ml": 3, "csf_tier": 2}),
         ("POST", ["workspaces", _, "keys"]) => json!({"name": "stolen"}),
         ("PATCH", ["models", _]) => json!({"name": "Stolen Upload Service"}),
         ("POST", ["models", _, "edits"]) => json!({"op": "remove", "id": "C3"}),

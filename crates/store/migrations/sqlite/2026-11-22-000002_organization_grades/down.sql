@@ -1,0 +1,2 @@
+ALTER TABLE workspaces DROP COLUMN csf_tier;
+ALTER TABLE workspaces DROP COLUMN target_ml;
