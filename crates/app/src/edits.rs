@@ -55,6 +55,15 @@ fn event(who: &Principal, model_id: &str, effect: &Effect) -> NewActivity {
     }
 }
 
+/// An unknown id in a factor or metadata change names the subject of the
+/// request: not found, not a bad body.
+fn subject_not_found(e: EditError) -> AppError {
+    match e {
+        EditError::UnknownId { id } => AppError::not_found(id),
+        other => AppError::from(other),
+    }
+}
+
 /// The entity an edit is aimed at, if it names one.
 fn target(edit: &Edit) -> Option<String> {
     match edit {
@@ -160,10 +169,7 @@ impl App {
             change_reason: change_reason.to_owned(),
             patch,
         };
-        let revision = live.record_factor_edit(request).map_err(|e| match &e {
-            EditError::UnknownId { id } => AppError::not_found(id.clone()),
-            _ => AppError::from(e),
-        })?;
+        let revision = live.record_factor_edit(request).map_err(subject_not_found)?;
         Ok(self.store.append_factor_revision(&who.workspace_id, model_id, &revision).await?)
     }
 
@@ -175,10 +181,7 @@ impl App {
         mut change: MetadataChange,
     ) -> Result<(), AppError> {
         let live = self.store.live_model(&who.workspace_id, model_id).await?;
-        change.validate(&live).map_err(|e| match &e {
-            EditError::UnknownId { id } => AppError::not_found(id.clone()),
-            _ => AppError::from(e),
-        })?;
+        change.validate(&live).map_err(subject_not_found)?;
         self.store.append_metadata(&who.workspace_id, model_id, &change).await?;
         Ok(())
     }

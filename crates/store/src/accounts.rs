@@ -93,6 +93,15 @@ fn role_in(c: &mut AnyConnection, workspace_id: &str, user_id: &str) -> Result<O
         .map(|r| Role::parse(&r)))
 }
 
+fn is_personal(c: &mut AnyConnection, workspace_id: &str) -> Result<bool, StoreError> {
+    workspaces::table
+        .filter(workspaces::id.eq(workspace_id))
+        .select(workspaces::personal)
+        .first(c)
+        .optional()?
+        .ok_or(StoreError::NotFound("workspace"))
+}
+
 fn owners(c: &mut AnyConnection, workspace_id: &str) -> Result<i64, StoreError> {
     Ok(memberships::table
         .filter(memberships::workspace_id.eq(workspace_id).and(memberships::role.eq(Role::Owner.as_str())))
@@ -281,12 +290,7 @@ impl Store {
     pub async fn delete_workspace(&self, workspace_id: &str) -> Result<(), StoreError> {
         let ws = workspace_id.to_owned();
         self.write(move |c| {
-            let personal: bool = workspaces::table
-                .filter(workspaces::id.eq(&ws))
-                .select(workspaces::personal)
-                .first(c)
-                .optional()?
-                .ok_or(StoreError::NotFound("workspace"))?;
+            let personal = is_personal(c, &ws)?;
             if personal {
                 return Err(StoreError::Conflict("a personal workspace cannot be deleted".into()));
             }
@@ -355,12 +359,7 @@ impl Store {
     pub async fn set_member(&self, workspace_id: &str, user_id: &str, role: Role) -> Result<(), StoreError> {
         let (ws, user) = (workspace_id.to_owned(), user_id.to_owned());
         self.write(move |c| {
-            let personal: bool = workspaces::table
-                .filter(workspaces::id.eq(&ws))
-                .select(workspaces::personal)
-                .first(c)
-                .optional()?
-                .ok_or(StoreError::NotFound("workspace"))?;
+            let personal = is_personal(c, &ws)?;
             if personal {
                 return Err(StoreError::Conflict("a personal workspace has no other members".into()));
             }
