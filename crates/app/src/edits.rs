@@ -182,7 +182,7 @@ impl App {
     ) -> Result<(), AppError> {
         let live = self.store.live_model(&who.workspace_id, model_id).await?;
         change.validate(&live).map_err(subject_not_found)?;
-        self.store.append_metadata(&who.workspace_id, model_id, &change).await?;
+        self.store.append_metadata(&who.workspace_id, model_id, &who.user_id, &change).await?;
         Ok(())
     }
 }

@@ -90,7 +90,7 @@ impl App {
 
     pub async fn rename_model(&self, who: &Principal, model_id: &str, name: &str) -> Result<ModelRecord, AppError> {
         let name = checked_name(name)?;
-        self.store.rename_model(&who.workspace_id, model_id, &name).await.map_err(|e| match e {
+        self.store.rename_model(&who.workspace_id, model_id, &who.user_id, &name).await.map_err(|e| match e {
             rampart_store::StoreError::Conflict(message) => {
                 AppError::Conflict { code: "name_taken", message, details: serde_json::Value::Null }
             }
@@ -100,7 +100,7 @@ impl App {
     }
 
     pub async fn delete_model(&self, who: &Principal, model_id: &str) -> Result<(), AppError> {
-        Ok(self.store.delete_model(&who.workspace_id, model_id).await?)
+        Ok(self.store.delete_model(&who.workspace_id, model_id, &who.user_id).await?)
     }
 
     pub async fn list_versions(&self, who: &Principal, model_id: &str) -> Result<Vec<VersionSummary>, AppError> {

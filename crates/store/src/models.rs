@@ -320,10 +320,17 @@ impl Store {
     }
 
     /// Renames a model (metadata: no new version).
-    pub async fn rename_model(&self, workspace_id: &str, model_id: &str, name: &str) -> Result<(), StoreError> {
-        let (ws, id, name) = (workspace_id.to_owned(), model_id.to_owned(), name.to_owned());
+    pub async fn rename_model(
+        &self,
+        workspace_id: &str,
+        model_id: &str,
+        actor_user_id: &str,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        let (ws, id, name, actor) =
+            (workspace_id.to_owned(), model_id.to_owned(), name.to_owned(), actor_user_id.to_owned());
         self.write(move |c| {
-            find_model(c, &ws, &id)?;
+            let old = find_model(c, &ws, &id)?;
             let key = rampart_model::name::name_key(&name);
             if name_taken(c, &ws, &key, Some(&id))? {
                 return Err(StoreError::Conflict(format!("a model named \"{name}\" already exists in this workspace")));
@@ -331,18 +338,45 @@ impl Store {
             diesel::update(models::table.filter(models::workspace_id.eq(&ws).and(models::id.eq(&id))))
                 .set((models::name.eq(&name), models::name_key.eq(&key), models::updated_at.eq(now())))
                 .execute(c)?;
+            insert_activity(
+                c,
+                &ws,
+                &NewActivity {
+                    actor_user_id: Some(actor),
+                    action: "model_renamed".into(),
+                    model_id: Some(id.clone()),
+                    entity_id: None,
+                    details: serde_json::json!({"from": old.name, "to": name}),
+                },
+            )?;
             Ok(())
         })
         .await
     }
 
     /// Deletes a model with all its versions and records.
-    pub async fn delete_model(&self, workspace_id: &str, model_id: &str) -> Result<(), StoreError> {
-        let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
+    pub async fn delete_model(
+        &self,
+        workspace_id: &str,
+        model_id: &str,
+        actor_user_id: &str,
+    ) -> Result<(), StoreError> {
+        let (ws, id, actor) = (workspace_id.to_owned(), model_id.to_owned(), actor_user_id.to_owned());
         self.write(move |c| {
-            let n = diesel::delete(models::table.filter(models::workspace_id.eq(&ws).and(models::id.eq(&id))))
-                .execute(c)?;
-            if n == 0 { Err(StoreError::NotFound("model")) } else { Ok(()) }
+            let old = find_model(c, &ws, &id)?;
+            diesel::delete(models::table.filter(models::workspace_id.eq(&ws).and(models::id.eq(&id)))).execute(c)?;
+            insert_activity(
+                c,
+                &ws,
+                &NewActivity {
+                    actor_user_id: Some(actor),
+                    action: "model_deleted".into(),
+                    model_id: Some(id.clone()),
+                    entity_id: None,
+                    details: serde_json::json!({"name": old.name}),
+                },
+            )?;
+            Ok(())
         })
         .await
     }
@@ -375,6 +409,16 @@ impl Store {
                     factor_revisions::created_at.eq(now()),
                 ))
                 .execute(c)?;
+            let subject = match &revision.subject {
+                rampart_risk::FactorSubject::Asset(s) | rampart_risk::FactorSubject::Attacker(s) => s.clone(),
+            };
+            insert_activity(c, &ws, &NewActivity {
+                actor_user_id: Some(revision.editor.clone()),
+                action: "factors_edited".into(),
+                model_id: Some(id.clone()),
+                entity_id: Some(subject),
+                details: serde_json::json!({"seq": revision.seq, "change_reason": revision.change_reason, "changes": revision.changes}),
+            })?;
             Ok(revision)
         })
         .await
@@ -403,9 +447,11 @@ impl Store {
         &self,
         workspace_id: &str,
         model_id: &str,
+        actor_user_id: &str,
         change: &MetadataChange,
     ) -> Result<MetadataRecord, StoreError> {
-        let (ws, id, change) = (workspace_id.to_owned(), model_id.to_owned(), change.clone());
+        let (ws, id, change, actor) =
+            (workspace_id.to_owned(), model_id.to_owned(), change.clone(), actor_user_id.to_owned());
         self.write(move |c| {
             let m = find_model(c, &ws, &id)?;
             let seq = next_seq(c, &id, true)?;
@@ -420,6 +466,25 @@ impl Store {
                     metadata_records::created_at.eq(now()),
                 ))
                 .execute(c)?;
+            let (action, entity) = match &record.change {
+                MetadataChange::Cal { co_id, .. } => ("cal_set", co_id.to_string()),
+                MetadataChange::ComponentGrades { component_id, .. } => {
+                    ("component_grades_set", component_id.to_string())
+                }
+                MetadataChange::ControlStatus { control_id, .. } => ("control_status_set", control_id.to_string()),
+                MetadataChange::ControlNotes { control_id, .. } => ("control_notes_set", control_id.to_string()),
+            };
+            insert_activity(
+                c,
+                &ws,
+                &NewActivity {
+                    actor_user_id: Some(actor),
+                    action: action.into(),
+                    model_id: Some(id.clone()),
+                    entity_id: Some(entity),
+                    details: serde_json::to_value(&record.change)?,
+                },
+            )?;
             Ok(record)
         })
         .await

@@ -96,7 +96,15 @@ async fn the_walkthrough_over_http() {
         // Activity names what changed.
         let (_, feed) = s.json(Method::GET, &format!("/api/v1/activity?model_id={id}&limit=50"), None).await;
         let actions: Vec<&str> = feed["items"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
-        for expected in ["model_created", "attacker_added", "asset_edited", "attacker_soft_deleted", "attacker_restored"] {
+        for expected in [
+            "model_created",
+            "attacker_added",
+            "asset_edited",
+            "attacker_soft_deleted",
+            "attacker_restored",
+            "factors_edited",
+            "cal_set",
+        ] {
             assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
         }
     })

@@ -57,10 +57,10 @@ async fn names_are_unique_per_workspace_case_insensitively() {
         store.create_model(&other.id, &bob.id, "File Upload API", "", &file_uploads()).await.unwrap();
         let second = store.create_model(&ws.id, &alice.id, "Payment Gateway API", "", &file_uploads()).await.unwrap();
         assert!(matches!(
-            store.rename_model(&ws.id, &second.id, "FILE UPLOAD API").await,
+            store.rename_model(&ws.id, &second.id, &alice.id, "FILE UPLOAD API").await,
             Err(StoreError::Conflict(_))
         ));
-        store.rename_model(&ws.id, &m.id, "File Upload Service").await.unwrap();
+        store.rename_model(&ws.id, &m.id, &alice.id, "File Upload Service").await.unwrap();
         assert_eq!(store.get_model(&ws.id, &m.id).await.unwrap().current_version, 1, "rename makes no version");
     })
     .await;
@@ -108,7 +108,12 @@ async fn factor_revisions_and_metadata_overlay_the_current_version() {
         let stored = store.append_factor_revision(&ws.id, &m.id, &revision).await.unwrap();
         assert_eq!(stored.seq, 1);
         store
-            .append_metadata(&ws.id, &m.id, &MetadataChange::Cal { co_id: "CO1".parse().unwrap(), cal: Some(3) })
+            .append_metadata(
+                &ws.id,
+                &m.id,
+                &alice.id,
+                &MetadataChange::Cal { co_id: "CO1".parse().unwrap(), cal: Some(3) },
+            )
             .await
             .unwrap();
         let live = store.live_model(&ws.id, &m.id).await.unwrap();
