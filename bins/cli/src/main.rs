@@ -1,0 +1,110 @@
+//! `rampart`: verify evidence assertions against a source tree, offline.
+//!
+//! Exit codes:
+//!   0  every assertion passed (skipped ones allowed unless --strict)
+//!   1  an assertion failed, could not be verified, or (--strict) was skipped
+//!   2  the command itself was wrong: bad arguments, an unreadable or malformed
+//!      assertion file, a missing project root
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod input;
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rampart_assurance::Assertion;
+use rampart_evidence::{Verifier, VerifyOptions};
+
+const EXIT_CODES: &str = "Exit codes: 0 all passed (skipped allowed unless --strict); 1 an assertion failed, could not be \
+verified, or was skipped under --strict; 2 bad arguments or input (unreadable or malformed file, missing project root).";
+
+#[derive(Debug, Parser)]
+#[command(name = "rampart", version, about = "Verify evidence assertions against a source tree", after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Output {
+    /// One line per assertion and a summary.
+    Text,
+    /// `{passed, failed, skipped, total, results: [...]}`.
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// JUnit XML.
+    Junit,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Verify one assertion: `rampart verify function_exists -p file=upload.py -p name=scan_upload`
+    #[command(after_help = EXIT_CODES)]
+    Verify {
+        /// The assertion type.
+        assertion_type: String,
+        /// A parameter, `key=value` (repeatable). JSON arrays and objects go in as JSON text.
+        #[arg(short = 'p', long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        #[arg(long, default_value = ".")]
+        project_root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Output::Text)]
+        output: Output,
+        /// Fail (instead of skip) on a type this version does not know.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Verify a file of assertions (a JSON array of `{type, params, description, id?}`).
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        file: PathBuf,
+        #[arg(long, default_value = ".")]
+        project_root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Output::Text)]
+        output: Output,
+        /// Fail (instead of skip) on a type this version does not know.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+fn run(assertions: Vec<Assertion>, root: &PathBuf, output: Output, strict: bool) -> ExitCode {
+    let verifier = match Verifier::new(root, VerifyOptions::default()) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("rampart: project root {}: {e}", root.display());
+            return ExitCode::from(2);
+        }
+    };
+    let verdicts = verifier.verify_all(&assertions);
+    let rows = report::rows(&assertions, verdicts, strict);
+    print!("{}", report::render(&rows, output));
+    if rows.iter().all(|r| r.counts_as_success()) { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Verify { assertion_type, params, project_root, output, strict } => {
+            match input::from_params(&assertion_type, &params) {
+                Ok(a) => run(vec![a], &project_root, output, strict),
+                Err(message) => {
+                    eprintln!("rampart verify: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Check { file, project_root, output, strict } => match input::from_file(&file) {
+            Ok(assertions) => run(assertions, &project_root, output, strict),
+            Err(message) => {
+                eprintln!("rampart check: {message}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
