@@ -10,7 +10,7 @@
 mod input;
 mod report;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -73,7 +73,7 @@ enum Command {
     },
 }
 
-fn run(assertions: Vec<Assertion>, root: &PathBuf, output: Output, strict: bool) -> ExitCode {
+fn run(assertions: Vec<Assertion>, root: &Path, output: Output, strict: bool) -> ExitCode {
     let verifier = match Verifier::new(root, VerifyOptions::default()) {
         Ok(v) => v,
         Err(e) => {
