@@ -71,6 +71,11 @@ impl PublicKey {
         }
     }
 
+    /// The uncompressed point (0x04 ‖ x ‖ y), e.g. to publish the key as a JWK.
+    pub fn uncompressed_point(&self) -> &[u8] {
+        &self.point
+    }
+
     pub fn spki_der(&self) -> Vec<u8> {
         [&SPKI_P256_PREFIX[..], &self.point].concat()
     }

@@ -10,10 +10,12 @@
 
 mod dsse;
 mod keys;
+mod oidc;
 mod results;
 
 pub use dsse::{Envelope, PAYLOAD_TYPE, Signature, pae, sign_statement, verify_envelope};
 pub use keys::{PublicKey, SigningKey};
+pub use oidc::{OidcError, OidcPolicy, verify_token};
 pub use results::{PREDICATE_TYPE, ResultEntry, RunPredicate, Statement, Subject, results_hash, statement};
 
 /// Why an attestation was refused.
