@@ -10,6 +10,7 @@ use crate::conn::AnyConnection;
 use crate::error::StoreError;
 use crate::records::{ModelRecord, NewActivity, Page, VersionRecord, VersionSummary, clamp_limit};
 use crate::schema::{factor_revisions, metadata_records, model_versions, models};
+use crate::snapshot_cache::SnapshotCache;
 use crate::store::{Store, new_id, now};
 
 type ModelRow = (String, String, String, String, i32, Option<String>, chrono::NaiveDateTime, chrono::NaiveDateTime);
@@ -108,6 +109,65 @@ fn next_seq(c: &mut AnyConnection, model_id: &str, metadata: bool) -> Result<i64
             .first(c)?
     };
     Ok(max.unwrap_or(0) + 1)
+}
+
+/// One version of a workspace's model, verified against its content hash
+/// (or taken from the cache of verified snapshots).
+fn load_version(
+    c: &mut AnyConnection,
+    cache: &SnapshotCache,
+    ws: &str,
+    id: &str,
+    version: Option<u32>,
+) -> Result<VersionRecord, StoreError> {
+    let m = find_model(c, ws, id)?;
+    let n = version_number(version.unwrap_or(m.current_version))?;
+    let (hash, by, at): (String, String, chrono::NaiveDateTime) = model_versions::table
+        .filter(model_versions::model_id.eq(id).and(model_versions::version.eq(n)))
+        .select((model_versions::content_hash, model_versions::created_by, model_versions::created_at))
+        .first(c)
+        .optional()?
+        .ok_or(StoreError::NotFound("version"))?;
+    let model = match cache.get(id, n, &hash) {
+        Some(model) => model,
+        None => {
+            let snapshot: String = model_versions::table
+                .filter(model_versions::model_id.eq(id).and(model_versions::version.eq(n)))
+                .select(model_versions::snapshot)
+                .first(c)?;
+            let model: ThreatModel = serde_json::from_str(&snapshot)?;
+            if model.content_hash() != hash {
+                return Err(StoreError::Corrupt(format!("version {n} of model {id} does not match its content hash")));
+            }
+            cache.put(id, n, &hash, &model);
+            model
+        }
+    };
+    let summary = VersionSummary { version: model.version, content_hash: hash, created_by: by, created_at: at };
+    Ok(VersionRecord { summary, model })
+}
+
+/// Parses the JSON bodies of an append-only log, in order.
+fn parse_bodies<T: serde::de::DeserializeOwned>(bodies: &[String]) -> Result<Vec<T>, StoreError> {
+    bodies.iter().map(|b| serde_json::from_str(b).map_err(StoreError::from)).collect()
+}
+
+fn factor_revisions_of(c: &mut AnyConnection, model_id: &str) -> Result<Vec<FactorRevision>, StoreError> {
+    let bodies: Vec<String> = factor_revisions::table
+        .filter(factor_revisions::model_id.eq(model_id))
+        .order(factor_revisions::seq.asc())
+        .select(factor_revisions::body)
+        .load(c)?;
+    parse_bodies(&bodies)
+}
+
+fn metadata_of(c: &mut AnyConnection, model_id: &str) -> Result<Vec<MetadataRecord>, StoreError> {
+    let bodies: Vec<String> = metadata_records::table
+        .filter(metadata_records::model_id.eq(model_id))
+        .order(metadata_records::seq.asc())
+        .select(metadata_records::body)
+        .load(c)?;
+    parse_bodies(&bodies)
 }
 
 impl Store {
@@ -217,36 +277,7 @@ impl Store {
     ) -> Result<VersionRecord, StoreError> {
         let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
         let cache = self.snapshots.clone();
-        self.read(move |c| {
-            let m = find_model(c, &ws, &id)?;
-            let n = version_number(version.unwrap_or(m.current_version))?;
-            let (hash, by, at): (String, String, chrono::NaiveDateTime) = model_versions::table
-                .filter(model_versions::model_id.eq(&id).and(model_versions::version.eq(n)))
-                .select((model_versions::content_hash, model_versions::created_by, model_versions::created_at))
-                .first(c)
-                .optional()?
-                .ok_or(StoreError::NotFound("version"))?;
-            let model = match cache.get(&id, n, &hash) {
-                Some(model) => model,
-                None => {
-                    let snapshot: String = model_versions::table
-                        .filter(model_versions::model_id.eq(&id).and(model_versions::version.eq(n)))
-                        .select(model_versions::snapshot)
-                        .first(c)?;
-                    let model: ThreatModel = serde_json::from_str(&snapshot)?;
-                    if model.content_hash() != hash {
-                        return Err(StoreError::Corrupt(format!(
-                            "version {n} of model {id} does not match its content hash"
-                        )));
-                    }
-                    cache.put(&id, n, &hash, &model);
-                    model
-                }
-            };
-            let summary = VersionSummary { version: model.version, content_hash: hash, created_by: by, created_at: at };
-            Ok(VersionRecord { summary, model })
-        })
-        .await
+        self.read(move |c| load_version(c, &cache, &ws, &id, version)).await
     }
 
     pub async fn list_versions(&self, workspace_id: &str, model_id: &str) -> Result<Vec<VersionSummary>, StoreError> {
@@ -432,12 +463,7 @@ impl Store {
         let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
         self.read(move |c| {
             find_model(c, &ws, &id)?;
-            let bodies: Vec<String> = factor_revisions::table
-                .filter(factor_revisions::model_id.eq(&id))
-                .order(factor_revisions::seq.asc())
-                .select(factor_revisions::body)
-                .load(c)?;
-            bodies.iter().map(|b| serde_json::from_str(b).map_err(StoreError::from)).collect()
+            factor_revisions_of(c, &id)
         })
         .await
     }
@@ -494,12 +520,7 @@ impl Store {
         let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
         self.read(move |c| {
             find_model(c, &ws, &id)?;
-            let bodies: Vec<String> = metadata_records::table
-                .filter(metadata_records::model_id.eq(&id))
-                .order(metadata_records::seq.asc())
-                .select(metadata_records::body)
-                .load(c)?;
-            bodies.iter().map(|b| serde_json::from_str(b).map_err(StoreError::from)).collect()
+            metadata_of(c, &id)
         })
         .await
     }
@@ -507,9 +528,16 @@ impl Store {
     /// The live view of a model: its current version with this version's
     /// factor revisions and metadata laid over it.
     pub async fn live_model(&self, workspace_id: &str, model_id: &str) -> Result<ThreatModel, StoreError> {
-        let version = self.get_version(workspace_id, model_id, None).await?;
-        let revisions = self.list_factor_revisions(workspace_id, model_id).await?;
-        let metadata = self.list_metadata(workspace_id, model_id).await?;
-        Ok(version.model.overlaid(&revisions, &metadata))
+        let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
+        let cache = self.snapshots.clone();
+        // One transaction: the version and its overlays are read from one
+        // consistent state, and the model is looked up once.
+        self.read(move |c| {
+            let version = load_version(c, &cache, &ws, &id, None)?;
+            let revisions = factor_revisions_of(c, &id)?;
+            let metadata = metadata_of(c, &id)?;
+            Ok(version.model.overlaid(&revisions, &metadata))
+        })
+        .await
     }
 }

@@ -5,6 +5,10 @@ use serde_json::{Value, json};
 
 use crate::process::start;
 
+async fn get_json(http: &reqwest::Client, url: &str, key: &str) -> Value {
+    http.get(url).bearer_auth(key).send().await.unwrap().json().await.unwrap()
+}
+
 fn crash_during_writes(database_url: &str) {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let server = start(database_url);
@@ -62,15 +66,7 @@ fn crash_during_writes(database_url: &str) {
     assert!(server.key.is_none(), "a restart creates no new first user");
     let base = server.base.clone();
     runtime.block_on(async {
-        let current: Value = http
-            .get(format!("{base}/api/v1/models/{model_id}"))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let current: Value = get_json(&http, &format!("{base}/api/v1/models/{model_id}"), &key).await;
         let boundaries: Vec<&str> = current["snapshot"]["trust_boundaries"]
             .as_array()
             .unwrap()
@@ -84,15 +80,7 @@ fn crash_during_writes(database_url: &str) {
         assert!(n as usize > acked.len(), "{n} versions for {} acknowledged writes", acked.len());
         assert_eq!(boundaries.len() as u64, 2 + (n - 1), "one boundary per version, none half-applied");
         // Every version is present, contiguous, and matches its content hash.
-        let versions: Value = http
-            .get(format!("{base}/api/v1/models/{model_id}/versions"))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let versions: Value = get_json(&http, &format!("{base}/api/v1/models/{model_id}/versions"), &key).await;
         let numbers: Vec<u64> = versions.as_array().unwrap().iter().map(|v| v["version"].as_u64().unwrap()).collect();
         assert_eq!(numbers, (1..=n).collect::<Vec<_>>());
         for v in 1..=n {
