@@ -1,15 +1,14 @@
 //! Reading what a model means: posture, reachability, coherence, factor history.
 
-use std::collections::HashMap;
-
 use rampart_assurance::{Evidence, PostureReport, assess};
-use rampart_model::ControlObjectiveId;
+use rampart_model::{ControlObjectiveId, ThreatModel};
 use rampart_reach::{CoherenceReport, ReachabilityReport, coherence_report, reachability};
 use rampart_risk::{HistoryEntry, factor_history};
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::error::AppError;
+use crate::evidence::{Docs, FINDING, RUN, evidence_of};
 use crate::{App, Principal};
 
 /// Posture, reachability and structural coherence of the live model, computed
@@ -23,11 +22,8 @@ pub struct Assessment {
 
 impl App {
     pub async fn assess(&self, who: &Principal, model_id: &str) -> Result<Assessment, AppError> {
-        let live = self.store.live_model(&who.workspace_id, model_id).await?;
+        let (live, evidence) = self.live_with_evidence(who, model_id).await?;
         let now = chrono::Utc::now();
-        // Evidence arrives with the verification pipeline; until a control
-        // has verified evidence it earns no credit.
-        let evidence = Evidence { controls: HashMap::new(), assumptions: HashMap::new() };
         Ok(Assessment {
             posture: assess(&live, &evidence, now),
             reachability: reachability(&live, now),
@@ -37,9 +33,16 @@ impl App {
 
     /// The posture of the live model alone (cheaper than the full assessment).
     pub async fn posture(&self, who: &Principal, model_id: &str) -> Result<PostureReport, AppError> {
-        let live = self.store.live_model(&who.workspace_id, model_id).await?;
-        let evidence = Evidence { controls: HashMap::new(), assumptions: HashMap::new() };
+        let (live, evidence) = self.live_with_evidence(who, model_id).await?;
         Ok(assess(&live, &evidence, chrono::Utc::now()))
+    }
+
+    /// The live model and its evidence, evaluated now, read in one transaction.
+    async fn live_with_evidence(&self, who: &Principal, model_id: &str) -> Result<(ThreatModel, Evidence), AppError> {
+        let state = self.store.evidence_state(&who.workspace_id, model_id, &[RUN, FINDING]).await?;
+        let docs = Docs::parse(model_id, &state.docs)?;
+        let evidence = evidence_of(&state.model, &docs);
+        Ok((state.model, evidence))
     }
 
     /// How one objective's factors and rating evolved, version by version.

@@ -12,6 +12,7 @@ mod assessment;
 mod auth;
 mod edits;
 mod error;
+mod evidence;
 mod models;
 
 pub use accounts::WorkspaceView;
@@ -19,10 +20,15 @@ pub use assessment::Assessment;
 pub use auth::{NewKey, hash_key};
 pub use edits::EditOutcome;
 pub use error::AppError;
+pub use evidence::{
+    AssertionReport, AssertionView, AuditExport, ControlReport, ControlState, NewAssertions, NewFinding, NewSigningKey,
+    PendingAssertions, PendingQuery, Pipeline, RunAccepted, RunSubmission, StoredAssertion, StoredRun, TierVerdict,
+    VerificationReport, VerificationSettings, normalize_repo,
+};
 pub use models::{ModelView, NewModel};
 pub use rampart_store::{
-    ActivityRecord, ApiKeyRecord, Backend, MembershipRecord, ModelRecord, OrganizationGrades, Page, Role, Store,
-    SystemRecord, User, VersionSummary, Workspace,
+    ActivityRecord, ApiKeyRecord, Backend, MembershipRecord, ModelRecord, OrganizationGrades, Page, Role,
+    SigningKeyRecord, Store, SystemRecord, User, VersionSummary, Workspace,
 };
 
 /// Who is asking, and where.

@@ -8,9 +8,11 @@
 //! encoding, the payload type, and that the statement's results still hash to
 //! the signed digest. Replay (a run id seen before) is the server's check.
 
+pub mod audit;
 mod dsse;
 mod keys;
 mod oidc;
+pub mod pem;
 mod results;
 
 pub use dsse::{Envelope, PAYLOAD_TYPE, Signature, pae, sign_statement, verify_envelope};

@@ -9,7 +9,7 @@ pub const PREDICATE_TYPE: &str = "https://rampart.dev/attestations/verification/
 const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
 
 /// One assertion's result on a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResultEntry {
     pub assertion_id: String,
@@ -19,6 +19,24 @@ pub struct ResultEntry {
     pub tier2: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence_hash: Option<String>,
+    /// The claim this result is for (type, parameters, description,
+    /// subject): see `rampart_assurance::claim_hash`. The server refuses a
+    /// result whose claim differs from the stored assertion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_hash: Option<String>,
+    /// Tier 1's explanation (what matched, or why not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier1_details: Option<String>,
+    /// Tier 2's reasoning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier2_details: Option<String>,
+    /// Who judged tier 2 (`llm:<provider>/<model>`, `cache`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier2_reviewer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 /// What a run attests: where, when, and the results.

@@ -7,7 +7,7 @@ use axum::routing::MethodRouter;
 use rampart_app::App;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::handlers::{accounts, assessment, entities, models};
+use crate::handlers::{accounts, assessment, entities, evidence, models};
 use crate::ops;
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -475,6 +475,160 @@ pub fn routes() -> Vec<Route> {
         None,
         Some(schema::<Page<ActivityRecord>>),
         get(assessment::activity),
+    );
+    // Evidence.
+    let m = format!("{V1}/models/{{model_id}}");
+    b.add(
+        Method::POST,
+        format!("{m}/assertions"),
+        "Attach assertions to a control or assumption (validated; coherence returned)",
+        Some(schema::<rampart_app::NewAssertions>),
+        Some(schema::<Vec<rampart_app::AssertionView>>),
+        post(evidence::add_assertions),
+    );
+    b.add(
+        Method::GET,
+        format!("{m}/assertions"),
+        "Assertions of the model (?subject_id=, ?include_removed=)",
+        None,
+        Some(schema::<Vec<rampart_app::AssertionView>>),
+        get(evidence::list_assertions),
+    );
+    b.add(
+        Method::DELETE,
+        format!("{m}/assertions/{{assertion_id}}"),
+        "Remove an assertion (kept for history; status recomputed)",
+        None,
+        None,
+        delete(evidence::remove_assertion),
+    );
+    b.add(
+        Method::GET,
+        format!("{m}/verification/pending"),
+        "Assertions a runner should verify now (?repo=, ?all=, ?stale_after_hours=)",
+        None,
+        Some(schema::<rampart_app::PendingAssertions>),
+        get(evidence::pending),
+    );
+    b.add(
+        Method::POST,
+        format!("{m}/verification/runs"),
+        "Submit a verification run (signed with a registered key, or unsigned if allowed)",
+        Some(schema::<rampart_app::RunSubmission>),
+        Some(schema::<rampart_app::RunAccepted>),
+        post(evidence::submit_run),
+    );
+    b.add(
+        Method::GET,
+        format!("{m}/verification/report"),
+        "Every control's verification status, sufficiency and assertions",
+        None,
+        Some(schema::<rampart_app::VerificationReport>),
+        get(evidence::report),
+    );
+    b.add(
+        Method::GET,
+        format!("{m}/verification/history"),
+        "Every recorded control status transition (drift included)",
+        None,
+        Some(schema::<Vec<rampart_assurance::StatusTransition>>),
+        get(evidence::history),
+    );
+    b.add(
+        Method::GET,
+        format!("{m}/controls/{{control_id}}/verification/history"),
+        "One control's status transitions",
+        None,
+        Some(schema::<Vec<rampart_assurance::StatusTransition>>),
+        get(evidence::control_history),
+    );
+    b.add(
+        Method::GET,
+        format!("{m}/verification/export"),
+        "The audit package: model, assertions, signed runs, keys, claimed statuses",
+        None,
+        Some(schema::<rampart_app::AuditExport>),
+        get(evidence::export),
+    );
+    b.add(
+        Method::POST,
+        format!("{m}/findings"),
+        "Report a negative finding against a control",
+        Some(schema::<rampart_app::NewFinding>),
+        Some(schema::<rampart_assurance::Finding>),
+        post(evidence::report_finding),
+    );
+    b.add(
+        Method::GET,
+        format!("{m}/findings"),
+        "Negative findings (?state=)",
+        None,
+        Some(schema::<Vec<rampart_assurance::Finding>>),
+        get(evidence::list_findings),
+    );
+    b.add(
+        Method::GET,
+        format!("{m}/findings/{{finding_id}}"),
+        "One finding with its history",
+        None,
+        Some(schema::<rampart_assurance::Finding>),
+        get(evidence::get_finding),
+    );
+    b.add(
+        Method::POST,
+        format!("{m}/findings/{{finding_id}}/actions"),
+        "Acknowledge, remediate (link assertions) or dismiss (with a reason) a finding",
+        Some(schema::<rampart_assurance::FindingAction>),
+        Some(schema::<rampart_assurance::Finding>),
+        post(evidence::act_on_finding),
+    );
+    b.add(
+        Method::GET,
+        format!("{m}/findings/scan-prompt"),
+        "Instructions for a coding agent to scan a repository for unimplemented controls",
+        None,
+        Some(schema::<evidence::ScanPrompt>),
+        get(evidence::scan_prompt),
+    );
+    b.add(
+        Method::POST,
+        format!("{V1}/signing-keys"),
+        "Register a public key whose signed runs the workspace accepts (owners)",
+        Some(schema::<rampart_app::NewSigningKey>),
+        Some(schema::<rampart_app::SigningKeyRecord>),
+        post(evidence::add_key),
+    );
+    b.add(
+        Method::GET,
+        format!("{V1}/signing-keys"),
+        "The workspace's signing keys",
+        None,
+        Some(schema::<Vec<rampart_app::SigningKeyRecord>>),
+        get(evidence::list_keys),
+    );
+    b.add(
+        Method::DELETE,
+        format!("{V1}/signing-keys/{{fingerprint}}"),
+        "Revoke a signing key (owners)",
+        None,
+        None,
+        delete(evidence::revoke_key),
+    );
+    b.add(
+        Method::GET,
+        format!("{V1}/verification/settings"),
+        "Verification settings of the workspace",
+        None,
+        Some(schema::<rampart_app::VerificationSettings>),
+        get(evidence::settings),
+    );
+    b.add(
+        Method::PUT,
+        format!("{V1}/verification/settings"),
+        "Require signed verification runs (owners)",
+        Some(schema::<rampart_app::VerificationSettings>),
+        Some(schema::<rampart_app::VerificationSettings>),
+        put(evidence::set_settings),
     );
     b.0
 }

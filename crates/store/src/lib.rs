@@ -11,6 +11,7 @@ mod accounts;
 mod activity;
 mod conn;
 mod error;
+mod evidence;
 mod models;
 mod records;
 mod schema;
@@ -21,8 +22,9 @@ pub mod testing;
 
 pub use conn::Backend;
 pub use error::StoreError;
+pub use evidence::{EvidenceDoc, EvidenceLogEntry, EvidenceState, EvidenceWrite};
 pub use records::{
     ActivityRecord, ApiKeyRecord, MAX_PAGE, MembershipRecord, ModelRecord, NewActivity, OrganizationGrades, Page, Role,
-    SystemRecord, User, VersionRecord, VersionSummary, Workspace,
+    SigningKeyRecord, SystemRecord, User, VersionRecord, VersionSummary, Workspace,
 };
 pub use store::Store;

@@ -52,7 +52,7 @@ fn version_number(v: u32) -> Result<i32, StoreError> {
     i32::try_from(v).map_err(|_| StoreError::Invalid(format!("version {v} is out of range")))
 }
 
-fn find_model(c: &mut AnyConnection, ws: &str, id: &str) -> Result<ModelRecord, StoreError> {
+pub(crate) fn find_model(c: &mut AnyConnection, ws: &str, id: &str) -> Result<ModelRecord, StoreError> {
     models::table
         .filter(models::workspace_id.eq(ws).and(models::id.eq(id)))
         .select(COLUMNS)
@@ -145,6 +145,20 @@ fn load_version(
     };
     let summary = VersionSummary { version: model.version, content_hash: hash, created_by: by, created_at: at };
     Ok(VersionRecord { summary, model })
+}
+
+/// The live view: the current version with its factor revisions and
+/// metadata laid over it, read inside the caller's transaction.
+pub(crate) fn live_model_in(
+    c: &mut AnyConnection,
+    cache: &SnapshotCache,
+    ws: &str,
+    id: &str,
+) -> Result<ThreatModel, StoreError> {
+    let version = load_version(c, cache, ws, id, None)?;
+    let revisions = factor_revisions_of(c, id)?;
+    let metadata = metadata_of(c, id)?;
+    Ok(version.model.overlaid(&revisions, &metadata))
 }
 
 /// Parses the JSON bodies of an append-only log, in order.
@@ -532,12 +546,6 @@ impl Store {
         let cache = self.snapshots.clone();
         // One transaction: the version and its overlays are read from one
         // consistent state, and the model is looked up once.
-        self.read(move |c| {
-            let version = load_version(c, &cache, &ws, &id, None)?;
-            let revisions = factor_revisions_of(c, &id)?;
-            let metadata = metadata_of(c, &id)?;
-            Ok(version.model.overlaid(&revisions, &metadata))
-        })
-        .await
+        self.read(move |c| live_model_in(c, &cache, &ws, &id)).await
     }
 }

@@ -150,3 +150,16 @@ pub const MAX_PAGE: i64 = 200;
 pub(crate) fn clamp_limit(limit: u32) -> i64 {
     i64::from(limit).clamp(1, MAX_PAGE)
 }
+
+/// A public key whose signatures on verification results the workspace accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct SigningKeyRecord {
+    /// Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo.
+    pub fingerprint: String,
+    pub public_key_pem: String,
+    pub label: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<NaiveDateTime>,
+}

@@ -18,6 +18,7 @@ diesel::table! {
         created_at -> Timestamp,
         target_ml -> Nullable<Integer>,
         csf_tier -> Nullable<Integer>,
+        require_signed_results -> Bool,
     }
 }
 
@@ -100,25 +101,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    entity_states (model_id, entity_id) {
-        model_id -> Text,
-        entity_id -> Text,
-        removed_at -> Nullable<Timestamp>,
-        removed_in_version -> Nullable<Integer>,
-        cal -> Nullable<Integer>,
-    }
-}
-
-diesel::table! {
-    control_states (model_id, control_id) {
-        model_id -> Text,
-        control_id -> Text,
-        verification_status -> Text,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
     activity (id) {
         id -> Text,
         workspace_id -> Text,
@@ -151,6 +133,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evidence_docs (model_id, kind, doc_key) {
+        model_id -> Text,
+        kind -> Text,
+        doc_key -> Text,
+        body -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence_log (model_id, seq) {
+        model_id -> Text,
+        seq -> BigInt,
+        kind -> Text,
+        subject_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signing_keys (workspace_id, fingerprint) {
+        workspace_id -> Text,
+        fingerprint -> Text,
+        public_key_pem -> Text,
+        label -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     workspaces,
@@ -161,8 +176,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     model_versions,
     factor_revisions,
     metadata_records,
-    entity_states,
-    control_states,
+    evidence_docs,
+    evidence_log,
+    signing_keys,
     activity,
     jobs,
 );

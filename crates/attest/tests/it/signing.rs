@@ -21,6 +21,7 @@ fn predicate() -> RunPredicate {
                 tier1: "pass".into(),
                 tier2: "pass".into(),
                 evidence_hash: Some("ab".into()),
+                ..Default::default()
             },
             ResultEntry {
                 assertion_id: "a1".into(),
@@ -28,6 +29,7 @@ fn predicate() -> RunPredicate {
                 tier1: "pass".into(),
                 tier2: "pass".into(),
                 evidence_hash: None,
+                ..Default::default()
             },
         ],
     }

@@ -3,4 +3,5 @@
 pub mod accounts;
 pub mod assessment;
 pub mod entities;
+pub mod evidence;
 pub mod models;

@@ -41,6 +41,13 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         }
         ("PUT", ["models", _, "metadata"]) => json!({"field": "cal", "co_id": "CO1", "cal": 2}),
         ("PUT", ["models", _, "controls", _, "groups", _]) => json!({"group": 2}),
+        ("POST", ["models", _, "assertions"]) => json!({"subject_id": "C1", "assertions": [
+            {"type": "function_exists", "params": {"file": "app.py", "name": "scan"}}]}),
+        ("POST", ["models", _, "verification", "runs"]) => json!({"run": {"run_id": "stolen", "model_id": "x",
+            "repository": "r", "commit": "c", "created_at": "2026-01-01T00:00:00Z", "results": []}}),
+        ("POST", ["models", _, "findings"]) => json!({"control_id": "C1", "title": "t", "description": "d",
+            "severity": "low"}),
+        ("POST", ["models", _, "findings", _, "actions"]) => json!({"action": "acknowledge"}),
         ("POST", ["models", _, kind]) => kind_draft(kind),
         ("PATCH", ["models", _, kind, _]) => kind_patch(kind),
         _ => return None,
@@ -64,6 +71,27 @@ async fn every_route_with_an_id_is_a_404_across_workspaces() {
         let (_, system) = alice.json(Method::POST, "/api/v1/systems", Some(json!({"name": "Storefront"}))).await;
         let (_, key) = alice.json(Method::POST, "/api/v1/keys", Some(json!({"name": "spare"}))).await;
         let (_, me) = alice.json(Method::GET, "/api/v1/me", None).await;
+        // Evidence of Alice's: an assertion, a finding, a signing key.
+        let (status, _) = alice
+            .json(
+                Method::POST,
+                &format!("{m}/assertions"),
+                Some(json!({"subject_id": "C1", "assertions": [
+                {"type": "function_exists", "params": {"file": "app.py", "name": "scan"}}]})),
+            )
+            .await;
+        assert_eq!(status, 201);
+        let finding = json!({"control_id": "C1", "title": "t", "description": "d", "severity": "low"});
+        assert_eq!(alice.json(Method::POST, &format!("{m}/findings"), Some(finding)).await.0, 201);
+        let (ci_key, _) = rampart_attest::SigningKey::generate().unwrap();
+        let (_, signing_key) = alice
+            .json(
+                Method::POST,
+                "/api/v1/signing-keys",
+                Some(json!({
+                "public_key_pem": ci_key.public_key().to_pem(), "label": "ci"})),
+            )
+            .await;
         let before = alice.json(Method::GET, &m, None).await.1;
 
         let (_, doc) = mallory.json(Method::GET, "/api/v1/openapi.json", None).await;
@@ -83,6 +111,9 @@ async fn every_route_with_an_id_is_a_404_across_workspaces() {
                     .replace("{version}", "1")
                     .replace("{control_id}", "C1")
                     .replace("{co_id}", "CO1")
+                    .replace("{assertion_id}", "EV1")
+                    .replace("{finding_id}", "F1")
+                    .replace("{fingerprint}", signing_key["fingerprint"].as_str().unwrap())
                     .replace("{entity_id}", &entity_for(path));
                 let url = if path.ends_with("/diff") { format!("{url}?from=1&to=1") } else { url };
                 let has_body = ops[method].get("requestBody").is_some();
@@ -105,6 +136,9 @@ async fn every_route_with_an_id_is_a_404_across_workspaces() {
 
         // Nothing of Alice's changed.
         assert_eq!(alice.json(Method::GET, &m, None).await.1, before);
+        assert_eq!(alice.json(Method::GET, &format!("{m}/assertions"), None).await.1.as_array().unwrap().len(), 1);
+        assert_eq!(alice.json(Method::GET, &format!("{m}/findings/F1"), None).await.1["state"], "discovered");
+        assert!(alice.json(Method::GET, "/api/v1/signing-keys", None).await.1[0].get("revoked_at").is_none());
         assert_eq!(
             alice.json(Method::GET, &format!("/api/v1/workspaces/{team_id}"), None).await.1["name"],
             "Alice's team"

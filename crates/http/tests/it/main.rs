@@ -4,6 +4,7 @@
 
 mod api;
 mod concurrency;
+mod evidence;
 mod isolation;
 mod openapi;
 mod server;
