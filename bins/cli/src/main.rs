@@ -1,14 +1,21 @@
-//! `rampart`: verify evidence assertions against a source tree, offline.
+//! `rampart`: verify evidence assertions against a source tree, offline
+//! (`verify`, `check`) or for a Rampart server (`run`), and audit exported
+//! packages offline (`audit`).
 //!
-//! Exit codes:
-//!   0  every assertion passed (skipped ones allowed unless --strict)
-//!   1  an assertion failed, could not be verified, or (--strict) was skipped
-//!   2  the command itself was wrong: bad arguments, an unreadable or malformed
-//!      assertion file, a missing project root
+//! Exit codes (per command in `--help`):
+//!   0  success
+//!   1  an assertion failed (or: insufficient evidence, a failed audit)
+//!   2  the command itself was wrong: bad arguments or input
+//!   3  `run`: the server was unreachable or refused; `audit`: not fully verified
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod audit;
+mod ci;
 mod input;
+mod keygen;
 mod report;
+mod run;
+mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,7 +28,12 @@ const EXIT_CODES: &str = "Exit codes: 0 all passed (skipped allowed unless --str
 verified, or was skipped under --strict; 2 bad arguments or input (unreadable or malformed file, missing project root).";
 
 #[derive(Debug, Parser)]
-#[command(name = "rampart", version, about = "Verify evidence assertions against a source tree", after_help = EXIT_CODES)]
+#[command(
+    name = "rampart",
+    version,
+    about = "Verify evidence assertions against a source tree, submit signed results, audit exported packages",
+    after_help = EXIT_CODES
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -71,6 +83,69 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Pull the assertions due for this repository from a Rampart server, verify, sign and submit.
+    #[command(after_help = run::EXIT_CODES)]
+    Run {
+        /// The server, e.g. `https://rampart.example.com`.
+        #[arg(long, env = "RAMPART_SERVER")]
+        server: String,
+        /// The API key (prefer the environment variable).
+        #[arg(long, env = "RAMPART_API_KEY", hide_env_values = true)]
+        api_key: String,
+        /// The model whose assertions to verify.
+        #[arg(long, env = "RAMPART_MODEL")]
+        model: String,
+        /// This repository (`owner/name` or URL); default from CI variables or `git remote`.
+        #[arg(long)]
+        repo: Option<String>,
+        /// The commit verified; default from CI variables or `git rev-parse HEAD`.
+        #[arg(long)]
+        commit: Option<String>,
+        #[arg(long, default_value = ".")]
+        project_root: PathBuf,
+        /// PEM PKCS#8 P-256 private key to sign the results with (see `rampart keygen`).
+        #[arg(long, env = "RAMPART_SIGNING_KEY_FILE")]
+        signing_key: Option<PathBuf>,
+        /// Verify and print, but submit nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Only assertions reading these files (one path per line; `-` for stdin).
+        #[arg(long)]
+        changed_files: Option<PathBuf>,
+        /// Worker threads for tier 1 (default: one per core).
+        #[arg(long)]
+        concurrency: Option<usize>,
+        /// Re-verify every assertion, not only those due.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = RunOutput::Text)]
+        output: RunOutput,
+    },
+    /// Verify an exported audit package offline and re-derive every status.
+    #[command(after_help = audit::EXIT_CODES)]
+    Audit {
+        package: PathBuf,
+        /// Fingerprint of a key to trust (repeatable); without one, the package's own keys are trusted.
+        #[arg(long = "trusted-key", value_name = "FINGERPRINT")]
+        trusted_keys: Vec<String>,
+        /// Count unsigned runs too.
+        #[arg(long)]
+        allow_unsigned: bool,
+        #[arg(long, value_enum, default_value_t = RunOutput::Text)]
+        output: RunOutput,
+    },
+    /// Create a P-256 key pair for signing results; prints the public key and its fingerprint.
+    Keygen {
+        /// Where to write the private key (created, mode 0600; never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RunOutput {
+    Text,
+    Json,
 }
 
 fn run(assertions: Vec<Assertion>, root: &Path, output: Output, strict: bool) -> ExitCode {
@@ -106,5 +181,47 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Run {
+            server,
+            api_key,
+            model,
+            repo,
+            commit,
+            project_root,
+            signing_key,
+            dry_run,
+            changed_files,
+            concurrency,
+            all,
+            output,
+        } => {
+            let args = run::RunArgs {
+                server,
+                api_key,
+                model,
+                repo,
+                commit,
+                project_root,
+                signing_key,
+                dry_run,
+                changed_files,
+                concurrency,
+                all,
+                json: output == RunOutput::Json,
+            };
+            // Only `run` talks to the network: the runtime starts here, so the
+            // offline commands start in milliseconds.
+            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(rt) => rt.block_on(run::run(args)),
+                Err(e) => {
+                    eprintln!("rampart run: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Audit { package, trusted_keys, allow_unsigned, output } => {
+            audit::run(&package, trusted_keys, allow_unsigned, output == RunOutput::Json)
+        }
+        Command::Keygen { out } => keygen::run(&out),
     }
 }

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+mod run;
+
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../crates/evidence/tests/fixtures")
 }

@@ -1,0 +1,81 @@
+//! `rampart audit PACKAGE`: verify an exported audit package offline —
+//! signatures against pinned keys, results bound to their claims — and
+//! re-derive every control's status and the posture with the domain crates.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use rampart_attest::audit::{AuditOptions, AuditPackage, AuditReport, AuditVerdict, RunCheck, audit};
+
+/// Largest package read, in bytes.
+const MAX_PACKAGE: u64 = 64 * 1024 * 1024;
+
+pub(crate) const EXIT_CODES: &str = "Exit codes: 0 VERIFIED (every control re-derives as verified from trusted \
+signed runs); 1 FAILED (tampering, or the package claims more than its evidence supports); 2 bad input (unreadable \
+or malformed package); 3 PARTIALLY VERIFIED or UNVERIFIED.";
+
+fn read(path: &Path) -> Result<AuditPackage, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    if meta.len() > MAX_PACKAGE {
+        return Err(format!("{shown}: larger than {} MiB", MAX_PACKAGE / 1024 / 1024));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("{shown}:{}:{}: {e}", e.line(), e.column()))
+}
+
+fn render(report: &AuditReport) -> String {
+    let verdict = match report.verdict {
+        AuditVerdict::Verified => "VERIFIED",
+        AuditVerdict::PartiallyVerified => "PARTIALLY VERIFIED",
+        AuditVerdict::Unverified => "UNVERIFIED",
+        AuditVerdict::Failed => "FAILED",
+    };
+    let mut out = format!("model {}: {verdict}\n", report.model_id);
+    if !report.keys_pinned {
+        out.push_str("warning: no --trusted-key given; the keys inside the package were trusted\n");
+    }
+    for r in &report.runs {
+        let check = match r.check {
+            RunCheck::Verified => "verified",
+            RunCheck::Unsigned => "unsigned",
+            RunCheck::UntrustedKey => "untrusted key",
+            RunCheck::Tampered => "TAMPERED",
+        };
+        let counted = if r.counted { "counted" } else { "not counted" };
+        out.push_str(&format!("run {}: {check} ({counted}): {}\n", r.run_id, r.detail));
+    }
+    for c in &report.controls {
+        let mark = if c.claimed == c.derived { "" } else { "  <- differs from the claim" };
+        out.push_str(&format!("{}: {:?} (claimed {:?}){mark}\n", c.control_id, c.derived, c.claimed));
+    }
+    out.push_str(&format!(
+        "posture: {} of {} objectives mitigated (claimed {})\n",
+        report.derived_posture.mitigated, report.derived_posture.total, report.claimed_posture.mitigated
+    ));
+    for p in &report.problems {
+        out.push_str(&format!("problem: {p}\n"));
+    }
+    out
+}
+
+pub(crate) fn run(path: &Path, trusted: Vec<String>, allow_unsigned: bool, json: bool) -> ExitCode {
+    let package = match read(path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("rampart audit: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = audit(&package, &AuditOptions { trusted_fingerprints: trusted, allow_unsigned });
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    } else {
+        print!("{}", render(&report));
+    }
+    match report.verdict {
+        AuditVerdict::Verified => ExitCode::SUCCESS,
+        AuditVerdict::Failed => ExitCode::from(1),
+        AuditVerdict::PartiallyVerified | AuditVerdict::Unverified => ExitCode::from(3),
+    }
+}

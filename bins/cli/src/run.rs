@@ -1,0 +1,357 @@
+//! `rampart run`: pull the assertions due for this repository from a Rampart
+//! server, verify them (tier 1, then tier 2 when a judge is configured),
+//! sign the results and submit them, then show what the server made of them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use rampart_assurance::{Assertion, AssertionType, ParamKind};
+use rampart_attest::{ResultEntry, RunPredicate, SigningKey, sign_statement, statement};
+use rampart_evidence::{Outcome, Verdict, Verifier, VerifyOptions};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::ci;
+use crate::server::{CallError, Server};
+
+/// Exit codes of `run`.
+pub(crate) const EXIT_CODES: &str = "Exit codes: 0 every verified assertion passed and no control is insufficient; \
+1 an assertion failed or a control's evidence is insufficient; 2 bad arguments or configuration (missing key, \
+unreadable signing key or changed-files list, bad project root); 3 the server was unreachable or refused the run.";
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Pulled {
+    pub id: String,
+    pub subject_id: String,
+    #[serde(rename = "type")]
+    pub assertion_type: String,
+    #[serde(default)]
+    pub params: Map<String, Value>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub claim_hash: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Pending {
+    model_id: String,
+    controls: BTreeMap<String, Vec<Pulled>>,
+    assumptions: BTreeMap<String, Vec<Pulled>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct RunArgs {
+    pub server: String,
+    pub api_key: String,
+    pub model: String,
+    pub repo: Option<String>,
+    pub commit: Option<String>,
+    pub project_root: PathBuf,
+    pub signing_key: Option<PathBuf>,
+    pub dry_run: bool,
+    pub changed_files: Option<PathBuf>,
+    pub concurrency: Option<usize>,
+    pub all: bool,
+    pub json: bool,
+}
+
+/// One assertion's outcome on this run.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcomes {
+    pub pulled: Pulled,
+    pub verdict: Verdict,
+    pub tier2: String,
+    pub tier2_details: Option<String>,
+    pub tier2_reviewer: Option<String>,
+}
+
+fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "pass",
+        Outcome::Fail => "fail",
+        Outcome::Skipped => "skipped",
+        Outcome::Error => "error",
+    }
+}
+
+/// Reads a changed-files list (one path per line; `-` = stdin).
+fn read_changed(path: &Path) -> Result<BTreeSet<String>, String> {
+    let text = if path == Path::new("-") {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("--changed-files -: {e}"))?
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("--changed-files {}: {e}", path.display()))?
+    };
+    Ok(text.lines().map(|l| l.trim().trim_start_matches("./").to_owned()).filter(|l| !l.is_empty()).collect())
+}
+
+/// Whether an assertion reads any changed file. An assertion with no path
+/// parameter (its locality unknown) is always verified.
+fn touches(p: &Pulled, changed: &BTreeSet<String>) -> bool {
+    let Some(kind) = AssertionType::from_name(&p.assertion_type) else { return true };
+    let mut has_path = false;
+    for spec in kind.spec().params {
+        let Some(value) = p.params.get(spec.name) else { continue };
+        match spec.kind {
+            ParamKind::Path => {
+                has_path = true;
+                if value.as_str().is_some_and(|v| changed.contains(v.trim_start_matches("./"))) {
+                    return true;
+                }
+            }
+            ParamKind::Glob | ParamKind::PathList => {
+                has_path = true;
+                let patterns: Vec<String> = match value {
+                    Value::String(s) => vec![s.clone()],
+                    Value::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect(),
+                    _ => Vec::new(),
+                };
+                for pattern in patterns {
+                    let Ok(glob) = globset::Glob::new(&pattern) else { return true };
+                    let matcher = glob.compile_matcher();
+                    if changed.iter().any(|c| matcher.is_match(c) || c.starts_with(pattern.trim_end_matches('/'))) {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    !has_path
+}
+
+fn verify(verifier: &Verifier, pulled: &[Pulled], interactive: bool) -> Vec<Verdict> {
+    let bar = if interactive {
+        let bar = indicatif::ProgressBar::new(pulled.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("tier 1 {bar:30} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let verdicts = pulled
+        .par_iter()
+        .map(|p| {
+            let assertion = Assertion {
+                id: Some(p.id.clone()),
+                assertion_type: p.assertion_type.clone(),
+                params: p.params.clone(),
+                description: p.description.clone(),
+            };
+            let v = verifier.verify(&assertion);
+            bar.inc(1);
+            v
+        })
+        .collect();
+    bar.finish_and_clear();
+    verdicts
+}
+
+fn entry(o: &Outcomes) -> ResultEntry {
+    ResultEntry {
+        assertion_id: o.pulled.id.clone(),
+        assertion_type: o.pulled.assertion_type.clone(),
+        tier1: outcome_word(o.verdict.outcome).to_owned(),
+        tier2: o.tier2.clone(),
+        evidence_hash: o.verdict.evidence_hash.as_ref().map(|h| format!("sha256:{h}")),
+        claim_hash: o.pulled.claim_hash.clone(),
+        tier1_details: Some(o.verdict.details.clone()),
+        tier2_details: o.tier2_details.clone(),
+        tier2_reviewer: o.tier2_reviewer.clone(),
+        file: o.verdict.file.clone(),
+        line: o.verdict.line,
+    }
+}
+
+fn new_run_id() -> String {
+    let mut bytes = [0u8; 16];
+    // A run id only needs to be unique; if the OS refuses randomness the
+    // clock still makes it so for one runner.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        bytes = nanos.to_le_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("rampart run: {message}");
+    ExitCode::from(code)
+}
+
+fn refused(e: &CallError) -> ExitCode {
+    fail(3, &e.to_string())
+}
+
+/// Runs the whole flow.
+pub(crate) async fn run(args: RunArgs) -> ExitCode {
+    let server = match Server::new(&args.server, &args.api_key) {
+        Ok(s) => s,
+        Err(e) => return fail(2, &e),
+    };
+    let key = match &args.signing_key {
+        Some(path) => match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|pem| {
+            SigningKey::from_pem(&pem).map_err(|e| e.to_string())
+        }) {
+            Ok(k) => Some(k),
+            Err(e) => return fail(2, &format!("--signing-key {}: {e}", path.display())),
+        },
+        None => None,
+    };
+    let changed = match &args.changed_files {
+        Some(p) => match read_changed(p) {
+            Ok(c) => Some(c),
+            Err(e) => return fail(2, &e),
+        },
+        None => None,
+    };
+    let verifier = match Verifier::new(&args.project_root, VerifyOptions::default()) {
+        Ok(v) => v,
+        Err(e) => return fail(2, &format!("project root {}: {e}", args.project_root.display())),
+    };
+    let repository = ci::repository(args.repo.as_deref(), &args.project_root);
+    let mut query = format!("/models/{}/verification/pending?all={}", args.model, args.all);
+    if let Some(r) = &repository {
+        query.push_str(&format!("&repo={}", url_encode(r)));
+    }
+    let pending: Pending = match server.get(&query).await {
+        Ok(p) => p,
+        Err(e) => return refused(&e),
+    };
+    let mut pulled: Vec<Pulled> = pending.controls.into_values().chain(pending.assumptions.into_values()).flatten().collect();
+    pulled.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(changed) = &changed {
+        pulled.retain(|p| touches(p, changed));
+    }
+    if pulled.is_empty() {
+        if args.json {
+            println!("{}", json!({"model_id": pending.model_id, "verified": 0, "submitted": false}));
+        } else {
+            println!("[{}] nothing to verify", pending.model_id);
+        }
+        return ExitCode::SUCCESS;
+    }
+
+    let interactive = ci::interactive() && !args.json;
+    let verdicts = match args.concurrency {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+            Ok(pool) => pool.install(|| verify(&verifier, &pulled, interactive)),
+            Err(e) => return fail(2, &format!("--concurrency: {e}")),
+        },
+        None => verify(&verifier, &pulled, interactive),
+    };
+    let outcomes: Vec<Outcomes> = pulled
+        .into_iter()
+        .zip(verdicts)
+        .map(|(pulled, verdict)| Outcomes {
+            pulled,
+            verdict,
+            tier2: "skipped".to_owned(),
+            tier2_details: None,
+            tier2_reviewer: None,
+        })
+        .collect();
+
+    let results: Vec<ResultEntry> = outcomes.iter().map(entry).collect();
+    let predicate = RunPredicate {
+        run_id: new_run_id(),
+        model_id: pending.model_id.clone(),
+        repository: repository.clone().unwrap_or_default(),
+        commit: ci::commit(args.commit.as_deref(), &args.project_root).unwrap_or_default(),
+        created_at: chrono::Utc::now().to_rfc3339(),
+        results,
+    };
+    let results_hash = rampart_attest::results_hash(&predicate.results);
+    let failed = outcomes.iter().filter(|o| o.verdict.outcome == Outcome::Fail || o.tier2 == "fail").count();
+
+    let mut submission = Value::Null;
+    let mut report = Value::Null;
+    if !args.dry_run {
+        let body = match &key {
+            Some(k) => match sign_statement(&statement(predicate.clone()), k) {
+                Ok(envelope) => json!({"envelope": envelope, "pipeline": ci::pipeline()}),
+                Err(e) => return fail(2, &format!("signing failed: {e}")),
+            },
+            None => json!({"run": predicate, "pipeline": ci::pipeline()}),
+        };
+        submission = match server.post(&format!("/models/{}/verification/runs", args.model), &body).await {
+            Ok(s) => s,
+            Err(e) => return refused(&e),
+        };
+        report = match server.get(&format!("/models/{}/verification/report", args.model)).await {
+            Ok(r) => r,
+            Err(e) => return refused(&e),
+        };
+    }
+    let insufficient: Vec<&Value> = report["controls"]
+        .as_array()
+        .map(|cs| cs.iter().filter(|c| c["sufficiency"]["status"] == "insufficient").collect())
+        .unwrap_or_default();
+
+    if args.json {
+        let details: Vec<Value> = outcomes
+            .iter()
+            .map(|o| json!({"assertion_id": o.pulled.id, "subject_id": o.pulled.subject_id, "type": o.pulled.assertion_type,
+                "tier1": outcome_word(o.verdict.outcome), "tier2": o.tier2, "details": o.verdict.details,
+                "file": o.verdict.file, "line": o.verdict.line}))
+            .collect();
+        println!(
+            "{}",
+            json!({"model_id": pending.model_id, "run_id": predicate.run_id, "results_hash": results_hash,
+                "signed": key.is_some(), "dry_run": args.dry_run, "failed": failed, "results": details,
+                "submission": submission, "summary": report["summary"],
+                "insufficient": insufficient.iter().map(|c| &c["control_id"]).collect::<Vec<_>>()})
+        );
+    } else {
+        let prefix = format!("[{}]", pending.model_id);
+        for o in &outcomes {
+            let place = o.verdict.file.as_deref().map(|f| match o.verdict.line {
+                Some(l) => format!(" ({f}:{l})"),
+                None => format!(" ({f})"),
+            });
+            println!(
+                "{prefix} {} {:<8} tier1={:<7} tier2={:<7} {}{}",
+                o.pulled.subject_id,
+                o.pulled.id,
+                outcome_word(o.verdict.outcome),
+                o.tier2,
+                o.verdict.details,
+                place.unwrap_or_default()
+            );
+        }
+        for c in &insufficient {
+            for gap in c["sufficiency"]["uncovered"].as_array().into_iter().flatten() {
+                println!("{prefix} {} insufficient: \"{}\" — {}", c["control_id"].as_str().unwrap_or("?"),
+                    gap["clause"].as_str().unwrap_or_default(), gap["suggestion"].as_str().unwrap_or_default());
+            }
+        }
+        let signed = if key.is_some() { "signed" } else { "unsigned" };
+        if args.dry_run {
+            println!("{prefix} dry run: {} result(s), {failed} failed, not submitted; results {results_hash}", outcomes.len());
+        } else {
+            println!(
+                "{prefix} submitted run {} ({signed}, {} result(s), {failed} failed); controls: {} verified, {} partially verified, {} pending, {} unverified",
+                predicate.run_id,
+                outcomes.len(),
+                report["summary"]["verified"],
+                report["summary"]["partially_verified"],
+                report["summary"]["pending"],
+                report["summary"]["unverified"]
+            );
+        }
+    }
+    if failed > 0 || !insufficient.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
