@@ -6,6 +6,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "xtask is a command-line tool: printing is its output")]
 
+mod bench_check;
 mod ci;
 mod docs;
 mod generated;
@@ -29,6 +30,9 @@ commands:
                       (forbidden crates in the domain, arrows pointing up or sideways)
   ci                  fmt, clippy, build, test, then schemas --check, docs --check, layers
   bench [ARGS...]     cargo bench --workspace --locked [ARGS...]
+  bench-check [--tree DIR]
+                      time `rampart check` (500 assertions) on a large real tree
+                      (default: the crates.io sources in $CARGO_HOME/registry/src)
   help                print this message
 ";
 
@@ -40,6 +44,7 @@ enum Command {
     Layers,
     Ci,
     Bench(Vec<String>),
+    BenchCheck(bench_check::Args),
     Help,
 }
 
@@ -63,6 +68,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
         "layers" => no_args(Command::Layers),
         "ci" => no_args(Command::Ci),
         "bench" => Ok(Command::Bench(rest.to_vec())),
+        "bench-check" => bench_check::Args::parse(rest).map(Command::BenchCheck),
         "help" | "-h" | "--help" => Ok(Command::Help),
         other => Err(format!("unknown command `{other}`")),
     }
@@ -84,6 +90,7 @@ fn main() -> ExitCode {
         Command::Layers => layers::run(&root),
         Command::Ci => ci::run(&root),
         Command::Bench(extra) => ci::bench(&root, &extra),
+        Command::BenchCheck(args) => bench_check::run(&root, &args),
         Command::Help => {
             print!("{USAGE}");
             Ok(())

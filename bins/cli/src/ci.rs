@@ -18,7 +18,10 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
 /// The repository slug: `--repo`, the CI's variables, or `origin`'s URL.
 pub(crate) fn repository(flag: Option<&str>, root: &Path) -> Option<String> {
     flag.map(str::to_owned)
-        .or_else(|| env("GITHUB_REPOSITORY").map(|r| format!("{}/{r}", env("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into()))))
+        .or_else(|| {
+            env("GITHUB_REPOSITORY")
+                .map(|r| format!("{}/{r}", env("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into())))
+        })
         .or_else(|| env("CI_PROJECT_URL"))
         .or_else(|| env("SOURCE_REPO"))
         .or_else(|| git(root, &["remote", "get-url", "origin"]))

@@ -16,6 +16,7 @@ mod keygen;
 mod report;
 mod run;
 mod server;
+mod tier2;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -120,6 +121,24 @@ enum Command {
         all: bool,
         #[arg(long, value_enum, default_value_t = RunOutput::Text)]
         output: RunOutput,
+        /// Tier 2: an OpenAI-compatible API base (`https://api.openai.com/v1`, `http://localhost:11434/v1`).
+        #[arg(long, env = "RAMPART_LLM_BASE_URL")]
+        llm_base_url: Option<String>,
+        /// Tier 2: the model name.
+        #[arg(long, env = "RAMPART_LLM_MODEL")]
+        llm_model: Option<String>,
+        /// Tier 2: the API key (prefer the environment variable).
+        #[arg(long, env = "RAMPART_LLM_API_KEY", hide_env_values = true)]
+        llm_api_key: Option<String>,
+        /// Tier 2: votes per assertion; it passes only if every vote is YES.
+        #[arg(long, default_value_t = 1)]
+        votes: u32,
+        /// Tier 2: seconds per LLM request.
+        #[arg(long, default_value_t = 120)]
+        llm_timeout: u64,
+        /// Tier 2: a file of cached verdicts (by evidence hash), read and updated.
+        #[arg(long)]
+        tier2_cache: Option<PathBuf>,
     },
     /// Verify an exported audit package offline and re-derive every status.
     #[command(after_help = audit::EXIT_CODES)]
@@ -194,7 +213,35 @@ fn main() -> ExitCode {
             concurrency,
             all,
             output,
+            llm_base_url,
+            llm_model,
+            llm_api_key,
+            votes,
+            llm_timeout,
+            tier2_cache,
         } => {
+            let tier2 = match (llm_base_url, llm_model) {
+                (None, _) => None,
+                (Some(_), None) => {
+                    eprintln!("rampart run: --llm-base-url needs --llm-model");
+                    return ExitCode::from(2);
+                }
+                (Some(base_url), Some(model)) => match tier2::Tier2::new(tier2::JudgeConfig {
+                    base_url,
+                    model,
+                    api_key: llm_api_key,
+                    votes,
+                    cache_file: tier2_cache,
+                    timeout: std::time::Duration::from_secs(llm_timeout.max(1)),
+                    concurrency: concurrency.unwrap_or(4),
+                }) {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        eprintln!("rampart run: {e}");
+                        return ExitCode::from(2);
+                    }
+                },
+            };
             let args = run::RunArgs {
                 server,
                 api_key,
@@ -208,6 +255,7 @@ fn main() -> ExitCode {
                 concurrency,
                 all,
                 json: output == RunOutput::Json,
+                tier2,
             };
             // Only `run` talks to the network: the runtime starts here, so the
             // offline commands start in milliseconds.

@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ci;
 use crate::server::{CallError, Server};
+use crate::tier2::Tier2;
 
 /// Exit codes of `run`.
 pub(crate) const EXIT_CODES: &str = "Exit codes: 0 every verified assertion passed and no control is insufficient; \
@@ -56,6 +57,7 @@ pub(crate) struct RunArgs {
     pub concurrency: Option<usize>,
     pub all: bool,
     pub json: bool,
+    pub tier2: Option<Tier2>,
 }
 
 /// One assertion's outcome on this run.
@@ -194,9 +196,10 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         Err(e) => return fail(2, &e),
     };
     let key = match &args.signing_key {
-        Some(path) => match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|pem| {
-            SigningKey::from_pem(&pem).map_err(|e| e.to_string())
-        }) {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|pem| SigningKey::from_pem(&pem).map_err(|e| e.to_string()))
+        {
             Ok(k) => Some(k),
             Err(e) => return fail(2, &format!("--signing-key {}: {e}", path.display())),
         },
@@ -222,7 +225,8 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return refused(&e),
     };
-    let mut pulled: Vec<Pulled> = pending.controls.into_values().chain(pending.assumptions.into_values()).flatten().collect();
+    let mut pulled: Vec<Pulled> =
+        pending.controls.into_values().chain(pending.assumptions.into_values()).flatten().collect();
     pulled.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(changed) = &changed {
         pulled.retain(|p| touches(p, changed));
@@ -244,7 +248,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         },
         None => verify(&verifier, &pulled, interactive),
     };
-    let outcomes: Vec<Outcomes> = pulled
+    let mut outcomes: Vec<Outcomes> = pulled
         .into_iter()
         .zip(verdicts)
         .map(|(pulled, verdict)| Outcomes {
@@ -255,6 +259,13 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
             tier2_reviewer: None,
         })
         .collect();
+    if let Some(judge) = &args.tier2 {
+        judge.judge_all(&verifier, &mut outcomes, interactive).await;
+    } else if !args.json {
+        eprintln!(
+            "rampart run: no tier-2 judge configured (--llm-base-url): controls cannot become verified without tier 2"
+        );
+    }
 
     let results: Vec<ResultEntry> = outcomes.iter().map(entry).collect();
     let predicate = RunPredicate {
@@ -295,9 +306,11 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
     if args.json {
         let details: Vec<Value> = outcomes
             .iter()
-            .map(|o| json!({"assertion_id": o.pulled.id, "subject_id": o.pulled.subject_id, "type": o.pulled.assertion_type,
+            .map(|o| {
+                json!({"assertion_id": o.pulled.id, "subject_id": o.pulled.subject_id, "type": o.pulled.assertion_type,
                 "tier1": outcome_word(o.verdict.outcome), "tier2": o.tier2, "details": o.verdict.details,
-                "file": o.verdict.file, "line": o.verdict.line}))
+                "file": o.verdict.file, "line": o.verdict.line})
+            })
             .collect();
         println!(
             "{}",
@@ -325,13 +338,20 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         }
         for c in &insufficient {
             for gap in c["sufficiency"]["uncovered"].as_array().into_iter().flatten() {
-                println!("{prefix} {} insufficient: \"{}\" — {}", c["control_id"].as_str().unwrap_or("?"),
-                    gap["clause"].as_str().unwrap_or_default(), gap["suggestion"].as_str().unwrap_or_default());
+                println!(
+                    "{prefix} {} insufficient: \"{}\" — {}",
+                    c["control_id"].as_str().unwrap_or("?"),
+                    gap["clause"].as_str().unwrap_or_default(),
+                    gap["suggestion"].as_str().unwrap_or_default()
+                );
             }
         }
         let signed = if key.is_some() { "signed" } else { "unsigned" };
         if args.dry_run {
-            println!("{prefix} dry run: {} result(s), {failed} failed, not submitted; results {results_hash}", outcomes.len());
+            println!(
+                "{prefix} dry run: {} result(s), {failed} failed, not submitted; results {results_hash}",
+                outcomes.len()
+            );
         } else {
             println!(
                 "{prefix} submitted run {} ({signed}, {} result(s), {failed} failed); controls: {} verified, {} partially verified, {} pending, {} unverified",
