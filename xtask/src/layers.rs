@@ -79,6 +79,7 @@ pub(crate) const LAYER_TABLE: &[(&str, Layer)] = &[
     ("rampart-reach", Layer::Domain),
     ("rampart-assurance", Layer::Domain),
     ("rampart-compliance", Layer::Domain),
+    ("rampart-catalog", Layer::Domain),
     ("rampart-evidence", Layer::Engine),
     ("rampart-store", Layer::Adapter),
     ("rampart-llm", Layer::Adapter),
