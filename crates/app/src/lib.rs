@@ -13,6 +13,8 @@ mod auth;
 mod edits;
 mod error;
 mod evidence;
+mod generation;
+mod jobs;
 mod models;
 
 pub use accounts::WorkspaceView;
@@ -25,6 +27,8 @@ pub use evidence::{
     PendingAssertions, PendingQuery, Pipeline, RunAccepted, RunSubmission, StoredAssertion, StoredRun, TierVerdict,
     VerificationReport, VerificationSettings, normalize_repo,
 };
+pub use generation::{GeneratedModel, Generator, Step};
+pub use jobs::{GENERATE_MODEL, GenerationRequest, JobEventView, JobView, WorkerConfig};
 pub use models::{ModelView, NewModel};
 pub use rampart_store::{
     ActivityRecord, ApiKeyRecord, Backend, MembershipRecord, ModelRecord, OrganizationGrades, Page, Role,
@@ -51,11 +55,19 @@ impl Principal {
 #[derive(Debug, Clone)]
 pub struct App {
     pub(crate) store: Store,
+    pub(crate) generator: Generator,
 }
 
 impl App {
+    /// An application over `store`, generating models offline.
     pub fn new(store: Store) -> App {
-        App { store }
+        App { store, generator: Generator::offline() }
+    }
+
+    /// The same application with another generator (e.g. an LLM's).
+    pub fn with_generator(mut self, generator: Generator) -> App {
+        self.generator = generator;
+        self
     }
 
     pub fn store(&self) -> &Store {

@@ -12,6 +12,7 @@ mod activity;
 mod conn;
 mod error;
 mod evidence;
+pub mod jobs;
 mod models;
 mod records;
 mod schema;
@@ -24,7 +25,7 @@ pub use conn::Backend;
 pub use error::StoreError;
 pub use evidence::{EvidenceDoc, EvidenceLogEntry, EvidenceState, EvidenceWrite};
 pub use records::{
-    ActivityRecord, ApiKeyRecord, MAX_PAGE, MembershipRecord, ModelRecord, NewActivity, OrganizationGrades, Page, Role,
-    SigningKeyRecord, SystemRecord, User, VersionRecord, VersionSummary, Workspace,
+    ActivityRecord, ApiKeyRecord, JobEvent, JobRecord, MAX_PAGE, MembershipRecord, ModelRecord, NewActivity,
+    OrganizationGrades, Page, Role, SigningKeyRecord, SystemRecord, User, VersionRecord, VersionSummary, Workspace,
 };
 pub use store::Store;

@@ -147,6 +147,66 @@ fn load_version(
     Ok(VersionRecord { summary, model })
 }
 
+/// Inserts a model with its version 1 and the activity event; `job` marks
+/// the generation job that made it (unique, so a retried job cannot make a
+/// second one).
+pub(crate) fn insert_model(
+    c: &mut AnyConnection,
+    ws: &str,
+    actor: &str,
+    name: String,
+    description: String,
+    first: &ThreatModel,
+    job: Option<&str>,
+) -> Result<ModelRecord, StoreError> {
+    let key = rampart_model::name::name_key(&name);
+    if name_taken(c, ws, &key, None)? {
+        return Err(StoreError::Conflict(format!("a model named \"{name}\" already exists in this workspace")));
+    }
+    let at = now();
+    let rec = ModelRecord {
+        id: new_id(),
+        workspace_id: ws.to_owned(),
+        name,
+        description,
+        current_version: 1,
+        system_id: None,
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(models::table)
+        .values((
+            models::id.eq(&rec.id),
+            models::workspace_id.eq(&rec.workspace_id),
+            models::name.eq(&rec.name),
+            models::name_key.eq(&key),
+            models::description.eq(&rec.description),
+            models::current_version.eq(1),
+            models::created_at.eq(at),
+            models::updated_at.eq(at),
+            models::created_by_job.eq(job),
+        ))
+        .execute(c)?;
+    insert_version(c, &rec.id, first, actor)?;
+    insert_activity(
+        c,
+        ws,
+        &NewActivity {
+            actor_user_id: Some(actor.to_owned()),
+            action: "model_created".into(),
+            model_id: Some(rec.id.clone()),
+            entity_id: None,
+            details: serde_json::json!({"name": rec.name}),
+        },
+    )?;
+    Ok(rec)
+}
+
+/// The names of the workspace's models (for auto-suffixing a generated name).
+pub(crate) fn model_names(c: &mut AnyConnection, ws: &str) -> Result<Vec<String>, StoreError> {
+    Ok(models::table.filter(models::workspace_id.eq(ws)).select(models::name).load(c)?)
+}
+
 /// The live view: the current version with its factor revisions and
 /// metadata laid over it, read inside the caller's transaction.
 pub(crate) fn live_model_in(
@@ -200,49 +260,7 @@ impl Store {
         }
         let (ws, actor, name, description, first) =
             (workspace_id.to_owned(), actor_user_id.to_owned(), name.to_owned(), description.to_owned(), first.clone());
-        self.write(move |c| {
-            let key = rampart_model::name::name_key(&name);
-            if name_taken(c, &ws, &key, None)? {
-                return Err(StoreError::Conflict(format!("a model named \"{name}\" already exists in this workspace")));
-            }
-            let at = now();
-            let rec = ModelRecord {
-                id: new_id(),
-                workspace_id: ws.clone(),
-                name,
-                description,
-                current_version: 1,
-                system_id: None,
-                created_at: at,
-                updated_at: at,
-            };
-            diesel::insert_into(models::table)
-                .values((
-                    models::id.eq(&rec.id),
-                    models::workspace_id.eq(&rec.workspace_id),
-                    models::name.eq(&rec.name),
-                    models::name_key.eq(&key),
-                    models::description.eq(&rec.description),
-                    models::current_version.eq(1),
-                    models::created_at.eq(at),
-                    models::updated_at.eq(at),
-                ))
-                .execute(c)?;
-            insert_version(c, &rec.id, &first, &actor)?;
-            insert_activity(
-                c,
-                &ws,
-                &NewActivity {
-                    actor_user_id: Some(actor),
-                    action: "model_created".into(),
-                    model_id: Some(rec.id.clone()),
-                    entity_id: None,
-                    details: serde_json::json!({"name": rec.name}),
-                },
-            )?;
-            Ok(rec)
-        })
-        .await
+        self.write(move |c| insert_model(c, &ws, &actor, name, description, &first, None)).await
     }
 
     pub async fn get_model(&self, workspace_id: &str, model_id: &str) -> Result<ModelRecord, StoreError> {

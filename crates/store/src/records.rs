@@ -163,3 +163,42 @@ pub struct SigningKeyRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<NaiveDateTime>,
 }
+
+/// A queued, running or finished job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct JobRecord {
+    pub id: String,
+    #[serde(skip)]
+    pub workspace_id: String,
+    pub kind: String,
+    /// The job's input (JSON text).
+    #[serde(skip)]
+    pub payload: String,
+    /// `queued`, `running`, `succeeded` or `failed`.
+    pub state: String,
+    pub attempts: u32,
+    pub max_attempts: u32,
+    pub run_after: NaiveDateTime,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease_until: Option<NaiveDateTime>,
+    #[serde(skip)]
+    pub claimed_by: Option<String>,
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// The job's output (JSON text), once succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// One progress event of a job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct JobEvent {
+    pub seq: i64,
+    /// JSON text.
+    pub body: String,
+    pub created_at: NaiveDateTime,
+}

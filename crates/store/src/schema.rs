@@ -66,6 +66,7 @@ diesel::table! {
         system_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        created_by_job -> Nullable<Text>,
     }
 }
 
@@ -163,6 +164,15 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_events (job_id, seq) {
+        job_id -> Text,
+        seq -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
     }
 }
 

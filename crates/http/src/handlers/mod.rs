@@ -4,4 +4,5 @@ pub mod accounts;
 pub mod assessment;
 pub mod entities;
 pub mod evidence;
+pub mod jobs;
 pub mod models;

@@ -48,6 +48,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("POST", ["models", _, "findings"]) => json!({"control_id": "C1", "title": "t", "description": "d",
             "severity": "low"}),
         ("POST", ["models", _, "findings", _, "actions"]) => json!({"action": "acknowledge"}),
+        ("POST", ["generations"]) => json!({"description": "x"}),
         ("POST", ["models", _, kind]) => kind_draft(kind),
         ("PATCH", ["models", _, kind, _]) => kind_patch(kind),
         _ => return None,
@@ -83,6 +84,10 @@ async fn every_route_with_an_id_is_a_404_across_workspaces() {
         assert_eq!(status, 201);
         let finding = json!({"control_id": "C1", "title": "t", "description": "d", "severity": "low"});
         assert_eq!(alice.json(Method::POST, &format!("{m}/findings"), Some(finding)).await.0, 201);
+        let (status, job) = alice
+            .json(Method::POST, "/api/v1/generations", Some(json!({"description": "File uploads to an API"})))
+            .await;
+        assert_eq!(status, 202, "{job}");
         let (ci_key, _) = rampart_attest::SigningKey::generate().unwrap();
         let (_, signing_key) = alice
             .json(
@@ -113,6 +118,7 @@ async fn every_route_with_an_id_is_a_404_across_workspaces() {
                     .replace("{co_id}", "CO1")
                     .replace("{assertion_id}", "EV1")
                     .replace("{finding_id}", "F1")
+                    .replace("{job_id}", job["id"].as_str().unwrap())
                     .replace("{fingerprint}", signing_key["fingerprint"].as_str().unwrap())
                     .replace("{entity_id}", &entity_for(path));
                 let url = if path.ends_with("/diff") { format!("{url}?from=1&to=1") } else { url };

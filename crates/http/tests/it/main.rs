@@ -5,6 +5,7 @@
 mod api;
 mod concurrency;
 mod evidence;
+mod generation;
 mod isolation;
 mod openapi;
 mod server;

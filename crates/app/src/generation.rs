@@ -1,0 +1,88 @@
+//! Describe a feature, get a threat model. The generator turns a description
+//! into a model draft and a name; the pipeline around it (in [`crate::jobs`])
+//! runs as a job, reports each step, and writes the model in one
+//! transaction with the job's completion — or writes nothing.
+//!
+//! The offline generator (the default) is the curated catalog of
+//! `rampart-catalog`: no network, no key, deterministic.
+
+use std::sync::{Arc, OnceLock};
+
+use rampart_catalog::Catalog;
+use rampart_model::{ModelDraft, ThreatModel};
+use serde_json::{Value, json};
+
+use crate::error::AppError;
+
+/// What a generator produced.
+#[derive(Debug, Clone)]
+pub struct GeneratedModel {
+    pub name: String,
+    pub draft: ModelDraft,
+    /// Version 1, created (objectives computed) and validated.
+    pub model: ThreatModel,
+}
+
+/// One step of a generation, as reported on the job's event stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub step: &'static str,
+    pub detail: Value,
+}
+
+/// Turns descriptions into models.
+#[derive(Clone, Default)]
+pub struct Generator {
+    catalog: Arc<OnceLock<Result<Catalog, String>>>,
+}
+
+impl std::fmt::Debug for Generator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Generator(offline catalog)")
+    }
+}
+
+impl Generator {
+    /// The offline generator over the built-in catalog.
+    pub fn offline() -> Generator {
+        Generator::default()
+    }
+
+    fn catalog(&self) -> Result<&Catalog, AppError> {
+        self.catalog
+            .get_or_init(|| Catalog::builtin().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| AppError::Internal { message: format!("the built-in catalog is broken: {e}") })
+    }
+
+    /// Generates a model, reporting each step to `report`.
+    pub async fn generate(
+        &self,
+        description: &str,
+        report: &mut (dyn FnMut(Step) + Send),
+    ) -> Result<GeneratedModel, AppError> {
+        let catalog = self.catalog()?;
+        let generated = catalog.generate(description).map_err(|e| AppError::invalid(e.code(), e.to_string()))?;
+        report(Step {
+            step: "patterns",
+            detail: json!({
+                "matched": generated.matched.iter().filter(|m| m.contributed).map(|m| &m.pattern_id).collect::<Vec<_>>(),
+                "fallback": generated.fallback,
+            }),
+        });
+        report(Step { step: "assets", detail: json!({ "count": generated.draft.assets.len() }) });
+        report(Step { step: "attackers", detail: json!({ "count": generated.draft.attackers.len() }) });
+        report(Step {
+            step: "structure",
+            detail: json!({
+                "trust_boundaries": generated.draft.trust_boundaries.len(),
+                "components": generated.draft.components.len(),
+            }),
+        });
+        let model = ThreatModel::create(&generated.draft)?.model;
+        report(Step { step: "objectives", detail: json!({ "count": model.control_objectives.len() }) });
+        report(Step { step: "controls", detail: json!({ "count": model.controls.len() }) });
+        report(Step { step: "name", detail: json!({ "name": generated.name }) });
+        Ok(GeneratedModel { name: generated.name, draft: generated.draft, model })
+    }
+}
