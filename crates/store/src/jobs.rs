@@ -17,6 +17,7 @@ use crate::records::{JobEvent, JobRecord, ModelRecord};
 use crate::schema::{job_events, jobs, models};
 use crate::store::{Store, new_id, now};
 
+/// Every column of `jobs`, in the table's own order (`jobs::all_columns`).
 type JobRow = (
     String,
     String,
@@ -34,9 +35,6 @@ type JobRow = (
     NaiveDateTime,
     NaiveDateTime,
 );
-
-/// Every column, in `JobRow` order (the table's own order).
-const COLUMNS: jobs::all_columns = jobs::all_columns;
 
 fn job(r: JobRow) -> JobRecord {
     JobRecord {
@@ -69,7 +67,7 @@ pub mod state {
 fn find_job(c: &mut AnyConnection, ws: &str, id: &str) -> Result<JobRecord, StoreError> {
     jobs::table
         .filter(jobs::workspace_id.eq(ws).and(jobs::id.eq(id)))
-        .select(COLUMNS)
+        .select(jobs::all_columns)
         .first::<JobRow>(c)
         .optional()?
         .map(job)
@@ -78,7 +76,7 @@ fn find_job(c: &mut AnyConnection, ws: &str, id: &str) -> Result<JobRecord, Stor
 
 /// The job, if `worker` still holds its lease.
 fn held(c: &mut AnyConnection, id: &str, worker: &str) -> Result<JobRecord, StoreError> {
-    let found = jobs::table.filter(jobs::id.eq(id)).select(COLUMNS).first::<JobRow>(c).optional()?.map(job);
+    let found = jobs::table.filter(jobs::id.eq(id)).select(jobs::all_columns).first::<JobRow>(c).optional()?.map(job);
     match found {
         Some(j)
             if j.state == state::RUNNING
@@ -118,7 +116,7 @@ impl Store {
             if let Some(k) = &key {
                 let existing = jobs::table
                     .filter(jobs::workspace_id.eq(&ws).and(jobs::idempotency_key.eq(k)))
-                    .select(COLUMNS)
+                    .select(jobs::all_columns)
                     .first::<JobRow>(c)
                     .optional()?;
                 if let Some(j) = existing {
@@ -164,7 +162,7 @@ impl Store {
                 .and(jobs::run_after.le(at))
                 .or(jobs::state.eq(state::RUNNING).and(jobs::lease_until.lt(at)));
             let candidates: Vec<JobRow> =
-                jobs::table.filter(due).order(jobs::run_after.asc()).limit(8).select(COLUMNS).load(c)?;
+                jobs::table.filter(due).order(jobs::run_after.asc()).limit(8).select(jobs::all_columns).load(c)?;
             for candidate in candidates.into_iter().map(job) {
                 if candidate.attempts >= candidate.max_attempts {
                     diesel::update(
@@ -198,7 +196,7 @@ impl Store {
                 ))
                 .execute(c)?;
                 if claimed == 1 {
-                    let j = jobs::table.filter(jobs::id.eq(&candidate.id)).select(COLUMNS).first::<JobRow>(c)?;
+                    let j = jobs::table.filter(jobs::id.eq(&candidate.id)).select(jobs::all_columns).first::<JobRow>(c)?;
                     return Ok(Some(job(j)));
                 }
             }
