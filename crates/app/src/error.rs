@@ -19,6 +19,9 @@ pub enum AppError {
     Invalid { code: &'static str, message: String, details: Value },
     #[error("{message}")]
     Unavailable { message: String },
+    /// An upstream service (the LLM) answered with something unusable.
+    #[error("{message}")]
+    Upstream { code: &'static str, message: String },
     #[error("internal error: {message}")]
     Internal { message: String },
 }
@@ -45,6 +48,7 @@ impl AppError {
             AppError::Conflict { .. } => 409,
             AppError::Invalid { .. } => 422,
             AppError::Unavailable { .. } => 503,
+            AppError::Upstream { .. } => 502,
             AppError::Internal { .. } => 500,
         }
     }
@@ -55,7 +59,7 @@ impl AppError {
             AppError::Unauthorized { .. } => "unauthorized",
             AppError::Forbidden { .. } => "forbidden",
             AppError::NotFound { .. } => "not_found",
-            AppError::Conflict { code, .. } | AppError::Invalid { code, .. } => code,
+            AppError::Conflict { code, .. } | AppError::Invalid { code, .. } | AppError::Upstream { code, .. } => code,
             AppError::Unavailable { .. } => "unavailable",
             AppError::Internal { .. } => "internal",
         }

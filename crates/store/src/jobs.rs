@@ -196,7 +196,8 @@ impl Store {
                 ))
                 .execute(c)?;
                 if claimed == 1 {
-                    let j = jobs::table.filter(jobs::id.eq(&candidate.id)).select(jobs::all_columns).first::<JobRow>(c)?;
+                    let j =
+                        jobs::table.filter(jobs::id.eq(&candidate.id)).select(jobs::all_columns).first::<JobRow>(c)?;
                     return Ok(Some(job(j)));
                 }
             }

@@ -97,6 +97,9 @@ struct RustFn {
     name: String,
     /// The indentation of the `fn` line: the body closes at `{indent}}`.
     indent: String,
+    /// Whether it has a body (trait and `extern` declarations do not, and
+    /// the verifier does not count them as definitions).
+    body: bool,
     /// The first plain call in the body, if any.
     callee: Option<String>,
     /// The first named parameter of a one-line signature, if any.
@@ -166,8 +169,24 @@ fn strip_qualifiers(mut s: &str) -> &str {
     }
 }
 
-/// The first `name(` in `line` that looks like a call of a function or method.
-fn first_call(line: &str) -> Option<&str> {
+/// `line` with the insides of string literals blanked, so that `"f()"` is no call.
+fn blank_strings(line: &str) -> String {
+    let (mut out, mut in_str, mut escaped) = (String::with_capacity(line.len()), false, false);
+    for c in line.chars() {
+        let quote = c == '"' && !escaped;
+        escaped = in_str && c == '\\' && !escaped;
+        if quote {
+            in_str = !in_str;
+        }
+        out.push(if in_str && !quote { ' ' } else { c });
+    }
+    out
+}
+
+/// The first `name(` in `line` that looks like a call of a function or method
+/// (not an attribute such as `#[cfg(...)]`).
+fn first_call(line: &str) -> Option<String> {
+    let line = blank_strings(line);
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -182,34 +201,37 @@ fn first_call(line: &str) -> Option<&str> {
             i += 1;
         }
         let name = line.get(start..i)?;
-        let after_fn = line.get(..start).is_some_and(|b| b.trim_end().ends_with("fn"));
-        if bytes.get(i) == Some(&b'(') && !KEYWORDS.contains(&name) && !after_fn {
-            return Some(name);
+        let before = line.get(..start).unwrap_or("");
+        let after_fn = before.trim_end().ends_with("fn");
+        let attribute = before.ends_with("#[") || before.ends_with("#![");
+        if bytes.get(i) == Some(&b'(') && !KEYWORDS.contains(&name) && !after_fn && !attribute {
+            return Some(name.to_owned());
         }
     }
     None
 }
 
-/// The first call in the body that opens at or after line `at`, found by
-/// counting braces (good enough for a benchmark's claims).
-fn body_call(lines: &[&str], at: usize) -> Option<String> {
+/// Whether the function whose signature starts at line `at` has a body, and
+/// the first call in it, found by counting braces (good enough for a
+/// benchmark's claims).
+fn body_call(lines: &[&str], hidden: &[bool], at: usize) -> (bool, Option<String>) {
     let mut depth = 0usize;
     let mut opened = false;
-    for line in lines.iter().skip(at).take(300) {
+    for (line, hidden) in lines.iter().zip(hidden).skip(at).take(300) {
         let code = line.trim_start();
-        if code.starts_with("//") {
+        if code.starts_with("//") || *hidden {
             continue;
         }
         let mut rest = *line;
         if !opened {
             match line.split_once('{') {
                 Some((_, r)) => (rest, opened, depth) = (r, true, 1),
-                None if code.ends_with(';') => return None, // a signature without a body
+                None if code.ends_with(';') => return (false, None),
                 None => continue,
             }
         }
         if let Some(name) = first_call(rest) {
-            return Some(name.to_owned());
+            return (true, Some(name));
         }
         for c in rest.bytes() {
             match c {
@@ -219,10 +241,42 @@ fn body_call(lines: &[&str], at: usize) -> Option<String> {
             }
         }
         if depth == 0 {
-            return None;
+            break;
         }
     }
-    None
+    (opened, None)
+}
+
+/// Lines whose items the verifier's syntax tree does not show: block
+/// comments, and the bodies of macro blocks (`pin_project! {`, `s! {`,
+/// `macro_rules! m {`), which tree-sitter keeps as unparsed token trees.
+fn hidden_lines(lines: &[&str]) -> Vec<bool> {
+    let mut hidden = vec![false; lines.len()];
+    let mut closing: Option<String> = None;
+    let mut in_comment = false;
+    for (line, hide) in lines.iter().zip(hidden.iter_mut()) {
+        let code = line.trim_start();
+        if in_comment {
+            *hide = true;
+            in_comment = !line.contains("*/");
+        } else if let Some(end) = &closing {
+            *hide = true;
+            if line.starts_with(end.as_str()) {
+                closing = None;
+            }
+        } else if code.starts_with("/*") {
+            *hide = true;
+            in_comment = !code.contains("*/");
+        } else if let Some((mac, rest)) = code.strip_suffix('{').and_then(|h| h.split_once('!'))
+            && !mac.is_empty()
+            && mac.bytes().all(|b| is_ident_byte(b) || b == b':')
+            && rest.trim().bytes().all(is_ident_byte)
+        {
+            *hide = true;
+            closing = Some(format!("{}}}", &line[..line.len() - code.len()]));
+        }
+    }
+    hidden
 }
 
 /// The first plain parameter name of a signature written on one line.
@@ -236,6 +290,7 @@ fn first_param(sig: &str) -> Option<String> {
 
 fn scan_rust(rel: &str, text: &str) -> RustFile {
     let lines: Vec<&str> = text.lines().collect();
+    let hidden = hidden_lines(&lines);
     let mut f = RustFile { rel: rel.to_owned(), ..RustFile::default() };
     let fn_name = |code: &str| -> Option<String> {
         let (name, tail) = ident_prefix(strip_qualifiers(code).strip_prefix("fn ")?)?;
@@ -243,12 +298,13 @@ fn scan_rust(rel: &str, text: &str) -> RustFile {
     };
     for (i, line) in lines.iter().enumerate() {
         let code = line.trim_start();
-        if code.starts_with("//") {
+        if code.starts_with("//") || hidden.get(i).copied().unwrap_or(true) {
             continue;
         }
         if let Some(name) = fn_name(code) {
             let indent = line.get(..line.len() - code.len()).unwrap_or("").to_owned();
-            f.fns.push(RustFn { name, indent, callee: body_call(&lines, i), param: first_param(code) });
+            let (body, callee) = body_call(&lines, &hidden, i);
+            f.fns.push(RustFn { name, indent, body, callee, param: first_param(code) });
         }
         let item = strip_qualifiers(code);
         for kw in ["struct ", "enum ", "trait "] {
@@ -292,6 +348,8 @@ fn scan_rust(rel: &str, text: &str) -> RustFile {
             }
         }
     }
+    // The verifier counts only functions with a body as definitions.
+    f.attrs.retain(|(func, _)| f.fns.iter().any(|x| x.name == *func && x.body));
     f
 }
 
@@ -511,7 +569,7 @@ fn one(kind: &str, p: &Pools<'_>, rng: &mut Rng, i: usize) -> Option<Made> {
     let s = |v: &str| Value::String(v.to_owned());
     Some(match kind {
         "function_exists" => {
-            let (file, name) = rust_pick(rng, &|f| f.fns.iter().map(|x| x.name.clone()).collect())?;
+            let (file, name) = rust_pick(rng, &|f| f.fns.iter().filter(|x| x.body).map(|x| x.name.clone()).collect())?;
             let name = if wrong { format!("{name}_bench_missing") } else { name };
             (
                 "function_exists",
@@ -552,7 +610,7 @@ fn one(kind: &str, p: &Pools<'_>, rng: &mut Rng, i: usize) -> Option<Made> {
             )
         }
         "parameter_validated" => {
-            let (file, f) = fn_pick(rng, &|x| x.param.is_some())?;
+            let (file, f) = fn_pick(rng, &|x| x.body && x.param.is_some())?;
             let param = f.param.unwrap_or_default();
             let text = format!("`{}` checks `{param}`", f.name);
             (
@@ -569,7 +627,7 @@ fn one(kind: &str, p: &Pools<'_>, rng: &mut Rng, i: usize) -> Option<Made> {
         "pattern_matches" => pattern_matches(p, rng, wrong, i)?,
         "pattern_absent" => {
             if rng.below(3) == 0 {
-                let (file, f) = fn_pick(rng, &|_| true)?;
+                let (file, f) = fn_pick(rng, &|x| x.body)?;
                 let pattern = *rng.pick(ABSENT_IN_FN)?;
                 let scope =
                     [("scope_start", s(&fn_scope_start(&f.name))), ("scope_end", s(&format!(r"^{}\}}", f.indent)))];
@@ -706,13 +764,37 @@ mod tests {
 
     #[test]
     fn scans_rust_names() {
-        let src = "use std::collections::HashMap;\nuse a::{b, c};\n\n#[inline]\n/// doc\npub fn run(path: &str) -> u8 {\n    let m = HashMap::new();\n    helper(m)\n}\n\npub(crate) struct Thing;\nfn helper(x: u8) -> u8 { x }\nfn k() { std::env::var(\"HOME\").ok(); }\n";
+        let src = r#"use std::collections::HashMap;
+use a::{b, c};
+
+#[inline]
+/// doc
+pub fn run(path: &str) -> u8 {
+    #[cfg(unix)]
+    let s = "not_a_call()";
+    let m = HashMap::new();
+    helper(m)
+}
+
+pub(crate) struct Thing;
+fn helper(x: u8) -> u8 { x }
+fn k() { std::env::var("HOME").ok(); }
+trait T {
+    fn decl(&self);
+}
+pin_project! {
+    pub struct Hidden { fn_like: u8 }
+}
+/*
+fn commented() {}
+*/
+"#;
         let f = scan_rust("x.rs", src);
-        let names: Vec<&str> = f.fns.iter().map(|x| x.name.as_str()).collect();
-        assert_eq!(names, ["run", "helper", "k"]);
+        let names: Vec<(&str, bool)> = f.fns.iter().map(|x| (x.name.as_str(), x.body)).collect();
+        assert_eq!(names, [("run", true), ("helper", true), ("k", true), ("decl", false)]);
         assert_eq!(f.fns[0].callee.as_deref(), Some("new"));
         assert_eq!(f.fns[0].param.as_deref(), Some("path"));
-        assert_eq!(f.types, ["Thing"]);
+        assert_eq!(f.types, ["Thing", "T"]);
         assert_eq!(f.uses, ["std::collections::HashMap", "a"]);
         assert_eq!(f.attrs, [("run".to_owned(), "inline".to_owned())]);
         assert_eq!(f.env_vars, ["HOME"]);

@@ -4,7 +4,10 @@
 //! transaction with the job's completion — or writes nothing.
 //!
 //! The offline generator (the default) is the curated catalog of
-//! `rampart-catalog`: no network, no key, deterministic.
+//! `rampart-catalog`: no network, no key, deterministic. With an LLM
+//! configured, [`llm`] asks it instead, in three rounds of concurrent calls.
+
+mod llm;
 
 use std::sync::{Arc, OnceLock};
 
@@ -34,11 +37,15 @@ pub struct Step {
 #[derive(Clone, Default)]
 pub struct Generator {
     catalog: Arc<OnceLock<Result<Catalog, String>>>,
+    llm: Option<llm::LlmGenerator>,
 }
 
 impl std::fmt::Debug for Generator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Generator(offline catalog)")
+        match &self.llm {
+            Some(l) => write!(f, "Generator({l:?})"),
+            None => f.write_str("Generator(offline catalog)"),
+        }
     }
 }
 
@@ -46,6 +53,12 @@ impl Generator {
     /// The offline generator over the built-in catalog.
     pub fn offline() -> Generator {
         Generator::default()
+    }
+
+    /// A generator that asks `provider` (wrap it in a `CachingProvider` to
+    /// answer repeated prompts without a call).
+    pub fn llm(provider: Arc<dyn rampart_llm::Provider>) -> Result<Generator, AppError> {
+        Ok(Generator { llm: Some(llm::LlmGenerator::new(provider)?), ..Generator::default() })
     }
 
     fn catalog(&self) -> Result<&Catalog, AppError> {
@@ -61,6 +74,9 @@ impl Generator {
         description: &str,
         report: &mut (dyn FnMut(Step) + Send),
     ) -> Result<GeneratedModel, AppError> {
+        if let Some(llm) = &self.llm {
+            return llm.generate(description, report).await;
+        }
         let catalog = self.catalog()?;
         let generated = catalog.generate(description).map_err(|e| AppError::invalid(e.code(), e.to_string()))?;
         report(Step {
