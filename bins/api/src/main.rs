@@ -28,9 +28,29 @@ struct Args {
     /// Email of the first user, created on an empty database [default: admin@localhost]
     #[arg(long, env = "RAMPART_ADMIN_EMAIL")]
     admin_email: Option<String>,
-    /// A TOML file with any of: bind, database_url, pool_size, admin_email
+    /// Run queued jobs in this process: `auto` (on SQLite), `on` or `off` [default: auto]
+    #[arg(long, env = "RAMPART_EMBEDDED_WORKER")]
+    embedded_worker: Option<EmbeddedWorker>,
+    /// An OpenAI-compatible API base for generation; without one, models are generated offline
+    #[arg(long, env = "RAMPART_LLM_BASE_URL")]
+    llm_base_url: Option<String>,
+    /// The LLM model name [default: gpt-4o-mini]
+    #[arg(long, env = "RAMPART_LLM_MODEL")]
+    llm_model: Option<String>,
+    /// The LLM API key (prefer the environment variable; never read from the config file)
+    #[arg(long, env = "RAMPART_LLM_API_KEY", hide_env_values = true)]
+    llm_api_key: Option<String>,
+    /// A TOML file with any of: bind, database_url, pool_size, admin_email, embedded_worker, llm_base_url, llm_model
     #[arg(long, env = "RAMPART_CONFIG")]
     config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+enum EmbeddedWorker {
+    Auto,
+    On,
+    Off,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,6 +60,9 @@ struct FileConfig {
     database_url: Option<String>,
     pool_size: Option<u32>,
     admin_email: Option<String>,
+    embedded_worker: Option<EmbeddedWorker>,
+    llm_base_url: Option<String>,
+    llm_model: Option<String>,
 }
 
 struct Config {
@@ -47,6 +70,8 @@ struct Config {
     database_url: String,
     pool_size: u32,
     admin_email: String,
+    embedded_worker: EmbeddedWorker,
+    llm: rampart_app::LlmSettings,
 }
 
 fn config(args: Args) -> anyhow::Result<Config> {
@@ -62,6 +87,13 @@ fn config(args: Args) -> anyhow::Result<Config> {
         database_url: args.database_url.or(file.database_url).unwrap_or_else(|| "./rampart.db".to_owned()),
         pool_size: args.pool_size.or(file.pool_size).unwrap_or(8).clamp(1, 256),
         admin_email: args.admin_email.or(file.admin_email).unwrap_or_else(|| "admin@localhost".to_owned()),
+        embedded_worker: args.embedded_worker.or(file.embedded_worker).unwrap_or(EmbeddedWorker::Auto),
+        llm: rampart_app::LlmSettings {
+            base_url: args.llm_base_url.or(file.llm_base_url),
+            model: args.llm_model.or(file.llm_model).unwrap_or_else(|| "gpt-4o-mini".to_owned()),
+            api_key: args.llm_api_key,
+            timeout: std::time::Duration::from_secs(120),
+        },
     })
 }
 
@@ -86,7 +118,9 @@ async fn main() -> anyhow::Result<()> {
     let store = rampart_app::Store::open(&config.database_url, config.pool_size)
         .await
         .with_context(|| format!("opening the database at {}", redacted(&config.database_url)))?;
-    let app = rampart_app::App::new(store);
+    let backend = store.backend();
+    let generator = rampart_app::Generator::configured(&config.llm)?;
+    let app = rampart_app::App::new(store).with_generator(generator);
     if let Some(first) = app.bootstrap(&config.admin_email, "Administrator").await? {
         // Shown once, on the console only; only its hash is stored.
         println!("Created the first user {} with a personal workspace.", config.admin_email);
@@ -96,8 +130,38 @@ async fn main() -> anyhow::Result<()> {
         tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, database = %redacted(&config.database_url), "rampart-api listening");
     println!("Rampart API on http://{}/api/v1 (OpenAPI: /api/v1/openapi.json)", listener.local_addr()?);
+    let embedded = match config.embedded_worker {
+        EmbeddedWorker::On => true,
+        EmbeddedWorker::Off => false,
+        // One process is the whole product on one machine.
+        EmbeddedWorker::Auto => backend == rampart_app::Backend::Sqlite,
+    };
+    let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
+    let worker = embedded.then(|| {
+        let app = app.clone();
+        let mut stopped = worker_stopped.clone();
+        tokio::spawn(async move {
+            let config = rampart_app::WorkerConfig::new(format!("api-{}", std::process::id()));
+            app.run_worker(config, async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .await;
+        })
+    });
+    tracing::info!(embedded_worker = embedded, generator = ?app_generator_label(&config.llm), "jobs");
     axum::serve(listener, rampart_http::router(app)).with_graceful_shutdown(shutdown()).await?;
+    let _ = stop_worker.send(true);
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
     Ok(())
+}
+
+fn app_generator_label(llm: &rampart_app::LlmSettings) -> String {
+    match &llm.base_url {
+        Some(base) => format!("llm {} at {}", llm.model, base),
+        None => "offline catalog".to_owned(),
+    }
 }
 
 async fn shutdown() {

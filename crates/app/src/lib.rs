@@ -27,7 +27,7 @@ pub use evidence::{
     PendingAssertions, PendingQuery, Pipeline, RunAccepted, RunSubmission, StoredAssertion, StoredRun, TierVerdict,
     VerificationReport, VerificationSettings, normalize_repo,
 };
-pub use generation::{GeneratedModel, Generator, Step};
+pub use generation::{GeneratedModel, Generator, LlmSettings, Step};
 pub use jobs::{GENERATE_MODEL, GenerationRequest, JobEventView, JobView, WorkerConfig};
 pub use models::{ModelView, NewModel};
 pub use rampart_store::{

@@ -26,6 +26,27 @@ pub struct GeneratedModel {
     pub model: ThreatModel,
 }
 
+/// Where the LLM is, if there is one.
+#[derive(Clone, Default)]
+pub struct LlmSettings {
+    /// An OpenAI-compatible API base (`https://api.openai.com/v1`,
+    /// `http://localhost:11434/v1`); none = generate offline.
+    pub base_url: Option<String>,
+    pub model: String,
+    pub api_key: Option<String>,
+    pub timeout: std::time::Duration,
+}
+
+impl std::fmt::Debug for LlmSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The key never reaches a log line.
+        f.debug_struct("LlmSettings")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One step of a generation, as reported on the job's event stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -53,6 +74,19 @@ impl Generator {
     /// The offline generator over the built-in catalog.
     pub fn offline() -> Generator {
         Generator::default()
+    }
+
+    /// The generator a deployment asks for: an OpenAI-compatible LLM (behind a
+    /// response cache) when `base_url` is set, else the offline catalog.
+    pub fn configured(settings: &LlmSettings) -> Result<Generator, AppError> {
+        let Some(base_url) = &settings.base_url else { return Ok(Generator::offline()) };
+        let mut config = rampart_llm::OpenAiConfig::new(base_url.trim_end_matches('/'), settings.model.clone());
+        config.api_key = settings.api_key.clone();
+        config.timeout = settings.timeout;
+        let provider =
+            rampart_llm::OpenAiCompatible::new(config).map_err(|e| AppError::invalid(e.code(), e.to_string()))?;
+        let cache = rampart_llm::ResponseCache::new(4096, std::time::Duration::from_secs(24 * 3600));
+        Generator::llm(Arc::new(rampart_llm::CachingProvider::new(provider, cache)))
     }
 
     /// A generator that asks `provider` (wrap it in a `CachingProvider` to
