@@ -76,6 +76,8 @@ pub(crate) fn run(root: &Path, args: &Args) -> anyhow::Result<()> {
     ensure!(status.success(), "building rampart failed ({status})");
     let bin = root.join("target/release/rampart");
 
+    // The machine may be shared: a busy one inflates every figure below.
+    let load_before = load_average();
     println!("==> rampart check x{CHECK_RUNS}");
     let mut runs = Vec::new();
     for i in 0..CHECK_RUNS {
@@ -103,6 +105,7 @@ pub(crate) fn run(root: &Path, args: &Args) -> anyhow::Result<()> {
         ensure!(status.success(), "`rampart --version` failed ({status})");
     }
 
+    let load = format!("{} -> {}", load_before, load_average());
     let walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
     let cpu: Vec<Duration> = runs.iter().map(|r| r.cpu).collect();
     let rss: Vec<u64> = runs.iter().map(|r| r.max_rss_kb).collect();
@@ -124,6 +127,7 @@ pub(crate) fn run(root: &Path, args: &Args) -> anyhow::Result<()> {
         "read_all_s": {"threads_1": read_1.as_secs_f64(), format!("threads_{READ_THREADS}"): read_n.as_secs_f64()},
         "check_over_read_all": {"threads_1": ratio(check_min, read_1), format!("threads_{READ_THREADS}"): ratio(check_min, read_n)},
         "startup_ms": stats(&startup).json_ms(),
+        "load_average_1m": load,
     });
     print_report(&summary, &walls, &startup, &rss, outcomes);
     println!("{}", serde_json::to_string(&summary)?);
@@ -147,6 +151,12 @@ fn registry_sources() -> anyhow::Result<PathBuf> {
         }
     }
     best.map(|(_, p)| p).with_context(|| format!("{} is empty: run a cargo build first", src.display()))
+}
+
+/// The 1-minute load average (Linux), or `?`.
+fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace().next().unwrap_or("?").to_owned()
 }
 
 /// How many distinct files the assertions name, and how many of them more than once.
@@ -289,6 +299,10 @@ fn median_u64(samples: &[u64]) -> u64 {
     s.get(s.len() / 2).copied().unwrap_or(0)
 }
 
+fn num_cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 fn ratio(a: Duration, b: Duration) -> f64 {
     (a.as_secs_f64() / b.as_secs_f64().max(f64::MIN_POSITIVE) * 100.0).round() / 100.0
 }
@@ -346,6 +360,10 @@ fn print_report(s: &Value, walls: &[Duration], startup: &[Duration], rss: &[u64]
         (
             format!("`rampart --version`, min / median / p95 of {STARTUP_RUNS}"),
             format!("{} / {} / {} ms", ms(st.min), ms(st.median), ms(st.p95)),
+        ),
+        (
+            format!("1-min load average, before -> after (on {} CPUs)", num_cpus()),
+            s["load_average_1m"].as_str().unwrap_or("?").to_owned(),
         ),
     ];
     println!("\n| measure | value |\n|---|---|");
