@@ -40,7 +40,11 @@ struct Args {
     /// The LLM API key (prefer the environment variable; never read from the config file)
     #[arg(long, env = "RAMPART_LLM_API_KEY", hide_env_values = true)]
     llm_api_key: Option<String>,
-    /// A TOML file with any of: bind, database_url, pool_size, admin_email, embedded_worker, llm_base_url, llm_model
+    /// AI requests a user may make per UTC day (cache hits are free) [default: 2000]
+    #[arg(long, env = "RAMPART_DAILY_AI_LIMIT")]
+    daily_ai_limit: Option<u32>,
+    /// A TOML file with any of: bind, database_url, pool_size, admin_email, embedded_worker, llm_base_url, llm_model,
+    /// daily_ai_limit
     #[arg(long, env = "RAMPART_CONFIG")]
     config: Option<PathBuf>,
 }
@@ -63,6 +67,7 @@ struct FileConfig {
     embedded_worker: Option<EmbeddedWorker>,
     llm_base_url: Option<String>,
     llm_model: Option<String>,
+    daily_ai_limit: Option<u32>,
 }
 
 struct Config {
@@ -72,6 +77,7 @@ struct Config {
     admin_email: String,
     embedded_worker: EmbeddedWorker,
     llm: rampart_app::LlmSettings,
+    daily_ai_limit: u32,
 }
 
 fn config(args: Args) -> anyhow::Result<Config> {
@@ -88,6 +94,7 @@ fn config(args: Args) -> anyhow::Result<Config> {
         pool_size: args.pool_size.or(file.pool_size).unwrap_or(8).clamp(1, 256),
         admin_email: args.admin_email.or(file.admin_email).unwrap_or_else(|| "admin@localhost".to_owned()),
         embedded_worker: args.embedded_worker.or(file.embedded_worker).unwrap_or(EmbeddedWorker::Auto),
+        daily_ai_limit: args.daily_ai_limit.or(file.daily_ai_limit).unwrap_or(rampart_app::DEFAULT_DAILY_AI_LIMIT),
         llm: rampart_app::LlmSettings {
             base_url: args.llm_base_url.or(file.llm_base_url),
             model: args.llm_model.or(file.llm_model).unwrap_or_else(|| "gpt-4o-mini".to_owned()),
@@ -120,7 +127,7 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("opening the database at {}", redacted(&config.database_url)))?;
     let backend = store.backend();
     let generator = rampart_app::Generator::configured(&config.llm)?;
-    let app = rampart_app::App::new(store).with_generator(generator);
+    let app = rampart_app::App::new(store).with_generator(generator).with_daily_ai_limit(config.daily_ai_limit);
     if let Some(first) = app.bootstrap(&config.admin_email, "Administrator").await? {
         // Shown once, on the console only; only its hash is stored.
         println!("Created the first user {} with a personal workspace.", config.admin_email);

@@ -1,6 +1,6 @@
 //! Structural edits, factor edits and metadata changes, with their activity.
 
-use rampart_model::{AnyId, DeterministicJudge, Edit, EditError, Effect, EntityKind, MetadataChange, ThreatModel};
+use rampart_model::{AnyId, Edit, EditError, Effect, EntityKind, MetadataChange, ThreatModel};
 use rampart_risk::{FactorPatch, FactorRevision, FactorSubject, RevisionRequest};
 use rampart_store::{NewActivity, VersionSummary};
 use schemars::JsonSchema;
@@ -124,7 +124,7 @@ impl App {
                 details: serde_json::json!({ "current_version": live.version }),
             });
         }
-        let applied = live.apply(edit, &DeterministicJudge).map_err(|e| match &e {
+        let applied = live.apply(edit, &rampart_catalog::OfflineJudge).map_err(|e| match &e {
             // The entity named in the path does not exist: that is a 404, not a bad body.
             EditError::UnknownId { id } if target(edit).as_deref() == Some(id.as_str()) => {
                 AppError::not_found(id.clone())

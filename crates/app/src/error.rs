@@ -19,6 +19,9 @@ pub enum AppError {
     Invalid { code: &'static str, message: String, details: Value },
     #[error("{message}")]
     Unavailable { message: String },
+    /// Too many requests; try again after `retry_after_secs`.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after_secs: u64 },
     /// An upstream service (the LLM) answered with something unusable.
     #[error("{message}")]
     Upstream { code: &'static str, message: String },
@@ -49,6 +52,7 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::Unavailable { .. } => 503,
             AppError::Upstream { .. } => 502,
+            AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
         }
     }
@@ -61,6 +65,7 @@ impl AppError {
             AppError::NotFound { .. } => "not_found",
             AppError::Conflict { code, .. } | AppError::Invalid { code, .. } | AppError::Upstream { code, .. } => code,
             AppError::Unavailable { .. } => "unavailable",
+            AppError::RateLimited { .. } => "rate_limited",
             AppError::Internal { .. } => "internal",
         }
     }
@@ -69,6 +74,9 @@ impl AppError {
         match self {
             AppError::Conflict { details, .. } | AppError::Invalid { details, .. } => details.clone(),
             AppError::NotFound { what } => serde_json::json!({ "resource": what }),
+            AppError::RateLimited { retry_after_secs, .. } => {
+                serde_json::json!({ "retry_after_secs": retry_after_secs })
+            }
             _ => Value::Null,
         }
     }

@@ -94,6 +94,8 @@ impl WorkerConfig {
 struct GeneratePayload {
     user_id: String,
     description: String,
+    #[serde(default)]
+    chat_session_id: Option<String>,
 }
 
 /// Backoff before retry `attempt` (1-based): 2, 4, 8 … s, at most 5 min.
@@ -105,6 +107,28 @@ impl App {
     /// Queues a generation. The description is checked here, so a bad one is
     /// a 422 now rather than a failed job later.
     pub async fn start_generation(&self, who: &Principal, req: GenerationRequest) -> Result<JobView, AppError> {
+        self.enqueue_generation(who, req, None).await
+    }
+
+    /// A generation started from a chat session; the session is bound to the
+    /// model when it is made.
+    pub(crate) async fn start_generation_for_chat(
+        &self,
+        who: &Principal,
+        description: &str,
+        session_id: &str,
+    ) -> Result<JobView, AppError> {
+        let req = GenerationRequest { description: description.to_owned(), idempotency_key: None };
+        self.enqueue_generation(who, req, Some(session_id)).await
+    }
+
+    async fn enqueue_generation(
+        &self,
+        who: &Principal,
+        req: GenerationRequest,
+        chat_session_id: Option<&str>,
+    ) -> Result<JobView, AppError> {
+        self.check_ai_limit(who).await?;
         let description = req.description.trim();
         if description.is_empty() || description.chars().count() > MAX_DESCRIPTION {
             return Err(AppError::invalid(
@@ -115,7 +139,7 @@ impl App {
         if req.idempotency_key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 200) {
             return Err(AppError::invalid("invalid_field", "idempotency_key: 1 to 200 characters"));
         }
-        let payload = json!({ "user_id": who.user_id, "description": description });
+        let payload = json!({ "user_id": who.user_id, "description": description, "chat_session_id": chat_session_id });
         let job = self
             .store
             .enqueue_job(&who.workspace_id, GENERATE_MODEL, &payload, req.idempotency_key.as_deref(), 3)
@@ -251,6 +275,20 @@ impl App {
             .store
             .add_job_event(&job.id, &json!({"step": "done", "detail": {"model_id": record.id, "name": record.name}}))
             .await;
+        if generated.ai_requests > 0 {
+            self.record_ai_usage(&job.workspace_id, &payload.user_id, generated.ai_requests, &generated.usage).await?;
+        }
+        if let Some(session) = &payload.chat_session_id {
+            // The session may have been deleted meanwhile; the model stands either way.
+            if self.store.set_chat_model(&job.workspace_id, session, &record.id).await.is_ok() {
+                let text = format!("Created the model \"{}\" (version 1). Ask me to refine it.", record.name);
+                let meta = json!({ "model_id": record.id, "job_id": job.id });
+                let _ = self
+                    .store
+                    .add_chat_messages(&job.workspace_id, session, vec![("assistant".to_owned(), text, meta)])
+                    .await;
+            }
+        }
         Ok(())
     }
 }

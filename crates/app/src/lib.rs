@@ -10,16 +10,19 @@
 mod accounts;
 mod assessment;
 mod auth;
+mod chat;
 mod edits;
 mod error;
 mod evidence;
 mod generation;
 mod jobs;
 mod models;
+mod usage;
 
 pub use accounts::WorkspaceView;
 pub use assessment::Assessment;
 pub use auth::{NewKey, hash_key};
+pub use chat::{ChatHistory, ChatInput, ChatReply, NewChatSession};
 pub use edits::EditOutcome;
 pub use error::AppError;
 pub use evidence::{
@@ -31,9 +34,10 @@ pub use generation::{GeneratedModel, Generator, LlmSettings, Step};
 pub use jobs::{GENERATE_MODEL, GenerationRequest, JobEventView, JobView, WorkerConfig};
 pub use models::{ModelView, NewModel};
 pub use rampart_store::{
-    ActivityRecord, ApiKeyRecord, Backend, MembershipRecord, ModelRecord, OrganizationGrades, Page, Role,
-    SigningKeyRecord, Store, SystemRecord, User, VersionSummary, Workspace,
+    ActivityRecord, ApiKeyRecord, Backend, ChatMessage, ChatSession, MembershipRecord, ModelRecord, OrganizationGrades,
+    Page, Role, SigningKeyRecord, Store, SystemRecord, User, VersionSummary, Workspace,
 };
+pub use usage::{DEFAULT_DAILY_AI_LIMIT, UsageQuery, UsageSummary, UsageTotals, UserUsage};
 
 /// Who is asking, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,12 +60,19 @@ impl Principal {
 pub struct App {
     pub(crate) store: Store,
     pub(crate) generator: Generator,
+    pub(crate) daily_ai_limit: u32,
 }
 
 impl App {
     /// An application over `store`, generating models offline.
     pub fn new(store: Store) -> App {
-        App { store, generator: Generator::offline() }
+        App { store, generator: Generator::offline(), daily_ai_limit: usage::DEFAULT_DAILY_AI_LIMIT }
+    }
+
+    /// The same application with another per-user daily AI request limit.
+    pub fn with_daily_ai_limit(mut self, limit: u32) -> App {
+        self.daily_ai_limit = limit;
+        self
     }
 
     /// The same application with another generator (e.g. an LLM's).

@@ -7,7 +7,7 @@ use axum::routing::MethodRouter;
 use rampart_app::App;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::handlers::{accounts, assessment, entities, evidence, jobs, models};
+use crate::handlers::{accounts, assessment, chat, entities, evidence, jobs, models};
 use crate::ops;
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -665,6 +665,39 @@ pub fn routes() -> Vec<Route> {
         None,
         Some(schema::<rampart_app::JobEventView>),
         get(jobs::stream),
+    );
+    // Chat and usage.
+    b.add(
+        Method::POST,
+        format!("{V1}/chat/sessions"),
+        "Start a chat about a model (or, without one, about a feature to generate)",
+        Some(schema::<rampart_app::NewChatSession>),
+        Some(schema::<rampart_app::ChatSession>),
+        post(chat::create),
+    );
+    b.add(
+        Method::GET,
+        format!("{V1}/chat/sessions/{{session_id}}"),
+        "A chat session with its messages",
+        None,
+        Some(schema::<rampart_app::ChatHistory>),
+        get(chat::history),
+    );
+    b.add(
+        Method::POST,
+        format!("{V1}/chat/sessions/{{session_id}}/messages"),
+        "Send a message: a targeted edit, a refinement, a question (no new version) or a feature to generate",
+        Some(schema::<rampart_app::ChatInput>),
+        Some(schema::<rampart_app::ChatReply>),
+        post(chat::post),
+    );
+    b.add(
+        Method::GET,
+        format!("{V1}/usage"),
+        "AI requests and tokens by user and day (owners; ?from=YYYY-MM-DD&to=YYYY-MM-DD)",
+        None,
+        Some(schema::<rampart_app::UsageSummary>),
+        get(chat::usage),
     );
     b.0
 }

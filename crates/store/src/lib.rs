@@ -9,6 +9,7 @@
 
 mod accounts;
 mod activity;
+mod chat;
 mod conn;
 mod error;
 mod evidence;
@@ -25,7 +26,8 @@ pub use conn::Backend;
 pub use error::StoreError;
 pub use evidence::{EvidenceDoc, EvidenceLogEntry, EvidenceState, EvidenceWrite};
 pub use records::{
-    ActivityRecord, ApiKeyRecord, JobEvent, JobRecord, MAX_PAGE, MembershipRecord, ModelRecord, NewActivity,
-    OrganizationGrades, Page, Role, SigningKeyRecord, SystemRecord, User, VersionRecord, VersionSummary, Workspace,
+    ActivityRecord, ApiKeyRecord, ChatMessage, ChatSession, JobEvent, JobRecord, MAX_PAGE, MembershipRecord,
+    ModelRecord, NewActivity, OrganizationGrades, Page, Role, SigningKeyRecord, SystemRecord, UsageRow, User,
+    VersionRecord, VersionSummary, Workspace,
 };
 pub use store::Store;

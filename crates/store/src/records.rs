@@ -202,3 +202,35 @@ pub struct JobEvent {
     pub body: String,
     pub created_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ChatSession {
+    pub id: String,
+    #[serde(skip)]
+    pub workspace_id: String,
+    pub model_id: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct ChatMessage {
+    pub seq: i64,
+    /// `user` or `assistant`.
+    pub role: String,
+    pub content: String,
+    /// What the message did: intent, version made, job started, refusal.
+    pub meta: serde_json::Value,
+    pub created_at: NaiveDateTime,
+}
+
+/// AI usage of one user on one day in one workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct UsageRow {
+    pub user_id: String,
+    /// `YYYY-MM-DD`, UTC.
+    pub day: String,
+    pub requests: i64,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+}

@@ -176,6 +176,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    chat_sessions (id) {
+        id -> Text,
+        workspace_id -> Text,
+        model_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chat_messages (session_id, seq) {
+        session_id -> Text,
+        seq -> BigInt,
+        role -> Text,
+        content -> Text,
+        meta -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ai_usage (workspace_id, user_id, day) {
+        workspace_id -> Text,
+        user_id -> Text,
+        day -> Text,
+        requests -> BigInt,
+        prompt_tokens -> BigInt,
+        completion_tokens -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     workspaces,

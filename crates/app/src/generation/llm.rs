@@ -194,6 +194,8 @@ impl LlmGenerator {
         let provider = self.provider.as_ref();
         let mut usage = Usage::default();
         let mut calls = 0u32;
+        // Calls that reached the provider: a cached answer costs nothing.
+        let mut requests = 0u32;
 
         // Round 1.
         let assets_call = structured_with::<AssetsAnswer, _>(
@@ -231,6 +233,11 @@ impl LlmGenerator {
         let (assets, attackers, name) =
             (assets.map_err(llm_error)?, attackers.map_err(llm_error)?, name.map_err(llm_error)?);
         calls += assets.attempts + attackers.attempts + name.attempts;
+        requests += [&assets.cached, &attackers.cached, &name.cached]
+            .iter()
+            .zip([assets.attempts, attackers.attempts, name.attempts])
+            .map(|(c, a)| if **c { 0 } else { a })
+            .sum::<u32>();
         usage += assets.usage + attackers.usage + name.usage;
         report(Step { step: "assets", detail: json!({ "count": assets.value.assets.len() }) });
         report(Step { step: "attackers", detail: json!({ "count": attackers.value.attackers.len() }) });
@@ -253,6 +260,7 @@ impl LlmGenerator {
         .await
         .map_err(llm_error)?;
         calls += structure.attempts;
+        requests += if structure.cached { 0 } else { structure.attempts };
         usage += structure.usage;
         let draft = assemble(&assets.value.assets, &attackers.value.attackers, &structure.value)?;
         report(Step {
@@ -287,6 +295,7 @@ impl LlmGenerator {
         for answer in answers {
             let answer = answer.map_err(llm_error)?;
             calls += answer.attempts;
+            requests += if answer.cached { 0 } else { answer.attempts };
             usage += answer.usage;
             controls.extend(answer.value.controls);
         }
@@ -297,7 +306,7 @@ impl LlmGenerator {
             step: "controls",
             detail: json!({ "count": model.controls.len(), "llm_calls": calls, "tokens": usage.total() }),
         });
-        Ok(GeneratedModel { name: name.value.name.trim().to_owned(), draft, model })
+        Ok(GeneratedModel { name: name.value.name.trim().to_owned(), draft, model, ai_requests: requests, usage })
     }
 }
 

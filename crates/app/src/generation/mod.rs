@@ -24,6 +24,9 @@ pub struct GeneratedModel {
     pub draft: ModelDraft,
     /// Version 1, created (objectives computed) and validated.
     pub model: ThreatModel,
+    /// LLM requests that reached the provider (cache hits excluded).
+    pub ai_requests: u32,
+    pub usage: rampart_llm::Usage,
 }
 
 /// Where the LLM is, if there is one.
@@ -89,13 +92,18 @@ impl Generator {
         Generator::llm(Arc::new(rampart_llm::CachingProvider::new(provider, cache)))
     }
 
+    /// Whether generating makes AI requests (which count against limits).
+    pub fn uses_ai(&self) -> bool {
+        self.llm.is_some()
+    }
+
     /// A generator that asks `provider` (wrap it in a `CachingProvider` to
     /// answer repeated prompts without a call).
     pub fn llm(provider: Arc<dyn rampart_llm::Provider>) -> Result<Generator, AppError> {
         Ok(Generator { llm: Some(llm::LlmGenerator::new(provider)?), ..Generator::default() })
     }
 
-    fn catalog(&self) -> Result<&Catalog, AppError> {
+    pub(crate) fn catalog(&self) -> Result<&Catalog, AppError> {
         self.catalog
             .get_or_init(|| Catalog::builtin().map_err(|e| e.to_string()))
             .as_ref()
@@ -133,6 +141,12 @@ impl Generator {
         report(Step { step: "objectives", detail: json!({ "count": model.control_objectives.len() }) });
         report(Step { step: "controls", detail: json!({ "count": model.controls.len() }) });
         report(Step { step: "name", detail: json!({ "name": generated.name }) });
-        Ok(GeneratedModel { name: generated.name, draft: generated.draft, model })
+        Ok(GeneratedModel {
+            name: generated.name,
+            draft: generated.draft,
+            model,
+            ai_requests: 0,
+            usage: rampart_llm::Usage::default(),
+        })
     }
 }

@@ -113,3 +113,44 @@ async fn failures_fail_closed_and_write_nothing() {
         assert!(app.list_models(&who, None, None, 50).await.unwrap().items.is_empty(), "{mode:?}: nothing written");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_daily_limit_counts_requests_not_cache_hits() {
+    let fake = fake_llm::start(Mode::Good, Duration::ZERO).await;
+    let cached = CachingProvider::new(
+        provider(&fake.base_url, Duration::from_secs(5)),
+        ResponseCache::new(256, Duration::from_secs(3600)),
+    );
+    let (app, who, _dir) = app_with(Generator::llm(Arc::new(cached)).unwrap()).await;
+    let app = app.with_daily_ai_limit(8);
+    let request = || GenerationRequest { description: DESCRIPTION.into(), idempotency_key: None };
+    let worker = WorkerConfig::new("w1");
+
+    // One generation: 5 requests.
+    app.start_generation(&who, request()).await.unwrap();
+    assert!(app.work_one(&worker).await.unwrap());
+    // The same again: all cache hits, nothing counted.
+    app.start_generation(&who, request()).await.unwrap();
+    assert!(app.work_one(&worker).await.unwrap());
+    assert_eq!(fake.calls(), 5);
+    let usage = app.usage_summary(&who, &Default::default()).await.unwrap();
+    assert_eq!((usage.totals.requests, usage.totals.prompt_tokens, usage.totals.completion_tokens), (5, 500, 250));
+    assert_eq!(usage.by_user.len(), 1);
+    assert_eq!(app.list_models(&who, None, None, 50).await.unwrap().items.len(), 2);
+
+    // A different feature: 5 more requests, 10 ≥ 8.
+    let other = GenerationRequest { description: "A webhook relay for payment events.".into(), idempotency_key: None };
+    app.start_generation(&who, other).await.unwrap();
+    assert!(app.work_one(&worker).await.unwrap());
+    let refused = app.start_generation(&who, request()).await.unwrap_err();
+    assert_eq!(refused.status(), 429, "{refused}");
+    match refused {
+        rampart_app::AppError::RateLimited { retry_after_secs, .. } => {
+            assert!((1..=86_400).contains(&retry_after_secs))
+        }
+        other => panic!("{other:?}"),
+    }
+    // Members cannot read the usage summary.
+    let member = Principal { role: Role::Member, ..who.clone() };
+    assert_eq!(app.usage_summary(&member, &Default::default()).await.unwrap_err().status(), 403);
+}

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod assessment;
+pub mod chat;
 pub mod entities;
 pub mod evidence;
 pub mod jobs;

@@ -49,6 +49,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
             "severity": "low"}),
         ("POST", ["models", _, "findings", _, "actions"]) => json!({"action": "acknowledge"}),
         ("POST", ["generations"]) => json!({"description": "x"}),
+        ("POST", ["chat", "sessions", _, "messages"]) => json!({"content": "What protects the files?"}),
         ("POST", ["models", _, kind]) => kind_draft(kind),
         ("PATCH", ["models", _, kind, _]) => kind_patch(kind),
         _ => return None,
@@ -88,6 +89,7 @@ async fn every_route_with_an_id_is_a_404_across_workspaces() {
             .json(Method::POST, "/api/v1/generations", Some(json!({"description": "File uploads to an API"})))
             .await;
         assert_eq!(status, 202, "{job}");
+        let (_, chat) = alice.json(Method::POST, "/api/v1/chat/sessions", Some(json!({"model_id": model_id}))).await;
         let (ci_key, _) = rampart_attest::SigningKey::generate().unwrap();
         let (_, signing_key) = alice
             .json(
@@ -119,6 +121,7 @@ async fn every_route_with_an_id_is_a_404_across_workspaces() {
                     .replace("{assertion_id}", "EV1")
                     .replace("{finding_id}", "F1")
                     .replace("{job_id}", job["id"].as_str().unwrap())
+                    .replace("{session_id}", chat["id"].as_str().unwrap())
                     .replace("{fingerprint}", signing_key["fingerprint"].as_str().unwrap())
                     .replace("{entity_id}", &entity_for(path));
                 let url = if path.ends_with("/diff") { format!("{url}?from=1&to=1") } else { url };

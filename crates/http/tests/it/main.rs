@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub, clippy::print_stderr)]
 
 mod api;
+mod chat;
 mod concurrency;
 mod evidence;
 mod generation;
