@@ -50,8 +50,13 @@ pub(crate) const SCHEMAS: &[SchemaSpec] = &[
     schema::<rampart_assurance::Finding>("finding"),
     schema::<rampart_assurance::FindingAction>("finding-action"),
     schema::<rampart_assurance::StatusTransition>("status-transition"),
+    schema::<rampart_assurance::SufficiencyJudgement>("sufficiency-judgement"),
     // rampart-evidence
     schema::<rampart_evidence::Verdict>("verdict"),
+    // rampart-attest: what CI signs and what an auditor reads
+    schema::<rampart_attest::Statement>("verification-statement"),
+    schema::<rampart_attest::audit::AuditPackage>("audit-package"),
+    schema::<rampart_attest::audit::AuditReport>("audit-report"),
 ];
 
 /// Every schema, rendered as pretty JSON with a trailing newline.
