@@ -86,60 +86,7 @@ enum Command {
     },
     /// Pull the assertions due for this repository from a Rampart server, verify, sign and submit.
     #[command(after_help = run::EXIT_CODES)]
-    Run {
-        /// The server, e.g. `https://rampart.example.com`.
-        #[arg(long, env = "RAMPART_SERVER")]
-        server: String,
-        /// The API key (prefer the environment variable).
-        #[arg(long, env = "RAMPART_API_KEY", hide_env_values = true)]
-        api_key: String,
-        /// The model whose assertions to verify.
-        #[arg(long, env = "RAMPART_MODEL")]
-        model: String,
-        /// This repository (`owner/name` or URL); default from CI variables or `git remote`.
-        #[arg(long)]
-        repo: Option<String>,
-        /// The commit verified; default from CI variables or `git rev-parse HEAD`.
-        #[arg(long)]
-        commit: Option<String>,
-        #[arg(long, default_value = ".")]
-        project_root: PathBuf,
-        /// PEM PKCS#8 P-256 private key to sign the results with (see `rampart keygen`).
-        #[arg(long, env = "RAMPART_SIGNING_KEY_FILE")]
-        signing_key: Option<PathBuf>,
-        /// Verify and print, but submit nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Only assertions reading these files (one path per line; `-` for stdin).
-        #[arg(long)]
-        changed_files: Option<PathBuf>,
-        /// Worker threads for tier 1 (default: one per core).
-        #[arg(long)]
-        concurrency: Option<usize>,
-        /// Re-verify every assertion, not only those due.
-        #[arg(long)]
-        all: bool,
-        #[arg(long, value_enum, default_value_t = RunOutput::Text)]
-        output: RunOutput,
-        /// Tier 2: an OpenAI-compatible API base (`https://api.openai.com/v1`, `http://localhost:11434/v1`).
-        #[arg(long, env = "RAMPART_LLM_BASE_URL")]
-        llm_base_url: Option<String>,
-        /// Tier 2: the model name.
-        #[arg(long, env = "RAMPART_LLM_MODEL")]
-        llm_model: Option<String>,
-        /// Tier 2: the API key (prefer the environment variable).
-        #[arg(long, env = "RAMPART_LLM_API_KEY", hide_env_values = true)]
-        llm_api_key: Option<String>,
-        /// Tier 2: votes per assertion; it passes only if every vote is YES.
-        #[arg(long, default_value_t = 1)]
-        votes: u32,
-        /// Tier 2: seconds per LLM request.
-        #[arg(long, default_value_t = 120)]
-        llm_timeout: u64,
-        /// Tier 2: a file of cached verdicts (by evidence hash), read and updated.
-        #[arg(long)]
-        tier2_cache: Option<PathBuf>,
-    },
+    Run(run::RunArgs),
     /// Verify an exported audit package offline and re-derive every status.
     #[command(after_help = audit::EXIT_CODES)]
     Audit {
@@ -162,7 +109,7 @@ enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum RunOutput {
+pub(crate) enum RunOutput {
     Text,
     Json,
 }
@@ -200,73 +147,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Run {
-            server,
-            api_key,
-            model,
-            repo,
-            commit,
-            project_root,
-            signing_key,
-            dry_run,
-            changed_files,
-            concurrency,
-            all,
-            output,
-            llm_base_url,
-            llm_model,
-            llm_api_key,
-            votes,
-            llm_timeout,
-            tier2_cache,
-        } => {
-            let tier2 = match (llm_base_url, llm_model) {
-                (None, _) => None,
-                (Some(_), None) => {
-                    eprintln!("rampart run: --llm-base-url needs --llm-model");
-                    return ExitCode::from(2);
-                }
-                (Some(base_url), Some(model)) => match tier2::Tier2::new(tier2::JudgeConfig {
-                    base_url,
-                    model,
-                    api_key: llm_api_key,
-                    votes,
-                    cache_file: tier2_cache,
-                    timeout: std::time::Duration::from_secs(llm_timeout.max(1)),
-                    concurrency: concurrency.unwrap_or(4),
-                }) {
-                    Ok(t) => Some(t),
-                    Err(e) => {
-                        eprintln!("rampart run: {e}");
-                        return ExitCode::from(2);
-                    }
-                },
-            };
-            let args = run::RunArgs {
-                server,
-                api_key,
-                model,
-                repo,
-                commit,
-                project_root,
-                signing_key,
-                dry_run,
-                changed_files,
-                concurrency,
-                all,
-                json: output == RunOutput::Json,
-                tier2,
-            };
-            // Only `run` talks to the network: the runtime starts here, so the
-            // offline commands start in milliseconds.
-            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(rt) => rt.block_on(run::run(args)),
-                Err(e) => {
-                    eprintln!("rampart run: {e}");
-                    ExitCode::from(2)
-                }
-            }
-        }
+        Command::Run(args) => run::start(args),
         Command::Audit { package, trusted_keys, allow_unsigned, output } => {
             audit::run(&package, trusted_keys, allow_unsigned, output == RunOutput::Json)
         }

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ci;
 use crate::server::{CallError, Server};
-use crate::tier2::Tier2;
+use crate::tier2::{JudgeConfig, Tier2};
 
 /// Exit codes of `run`.
 pub(crate) const EXIT_CODES: &str = "Exit codes: 0 every verified assertion passed and no control is insufficient; \
@@ -43,21 +43,61 @@ struct Pending {
     assumptions: BTreeMap<String, Vec<Pulled>>,
 }
 
-#[derive(Debug)]
+/// The flags of `rampart run`.
+#[derive(Debug, clap::Args)]
 pub(crate) struct RunArgs {
+    /// The server, e.g. `https://rampart.example.com`.
+    #[arg(long, env = "RAMPART_SERVER")]
     pub server: String,
+    /// The API key (prefer the environment variable).
+    #[arg(long, env = "RAMPART_API_KEY", hide_env_values = true)]
     pub api_key: String,
+    /// The model whose assertions to verify.
+    #[arg(long, env = "RAMPART_MODEL")]
     pub model: String,
+    /// This repository (`owner/name` or URL); default from CI variables or `git remote`.
+    #[arg(long)]
     pub repo: Option<String>,
+    /// The commit verified; default from CI variables or `git rev-parse HEAD`.
+    #[arg(long)]
     pub commit: Option<String>,
+    #[arg(long, default_value = ".")]
     pub project_root: PathBuf,
+    /// PEM PKCS#8 P-256 private key to sign the results with (see `rampart keygen`).
+    #[arg(long, env = "RAMPART_SIGNING_KEY_FILE")]
     pub signing_key: Option<PathBuf>,
+    /// Verify and print, but submit nothing.
+    #[arg(long)]
     pub dry_run: bool,
+    /// Only assertions reading these files (one path per line; `-` for stdin).
+    #[arg(long)]
     pub changed_files: Option<PathBuf>,
+    /// Worker threads for tier 1 (default: one per core).
+    #[arg(long)]
     pub concurrency: Option<usize>,
+    /// Re-verify every assertion, not only those due.
+    #[arg(long)]
     pub all: bool,
-    pub json: bool,
-    pub tier2: Option<Tier2>,
+    #[arg(long, value_enum, default_value_t = crate::RunOutput::Text)]
+    pub output: crate::RunOutput,
+    /// Tier 2: an OpenAI-compatible API base (`https://api.openai.com/v1`, `http://localhost:11434/v1`).
+    #[arg(long, env = "RAMPART_LLM_BASE_URL")]
+    pub llm_base_url: Option<String>,
+    /// Tier 2: the model name.
+    #[arg(long, env = "RAMPART_LLM_MODEL")]
+    pub llm_model: Option<String>,
+    /// Tier 2: the API key (prefer the environment variable).
+    #[arg(long, env = "RAMPART_LLM_API_KEY", hide_env_values = true)]
+    pub llm_api_key: Option<String>,
+    /// Tier 2: votes per assertion; it passes only if every vote is YES.
+    #[arg(long, default_value_t = 1)]
+    pub votes: u32,
+    /// Tier 2: seconds per LLM request.
+    #[arg(long, default_value_t = 120)]
+    pub llm_timeout: u64,
+    /// Tier 2: a file of cached verdicts (by evidence hash), read and updated.
+    #[arg(long)]
+    pub tier2_cache: Option<PathBuf>,
 }
 
 /// One assertion's outcome on this run.
@@ -189,8 +229,34 @@ fn refused(e: &CallError) -> ExitCode {
     fail(3, &e.to_string())
 }
 
+/// Builds the judge, starts the async runtime (only `run` talks to the
+/// network, so the offline commands start in milliseconds) and runs.
+pub(crate) fn start(args: RunArgs) -> ExitCode {
+    let tier2 = match (&args.llm_base_url, &args.llm_model) {
+        (None, _) => None,
+        (Some(_), None) => return fail(2, "--llm-base-url needs --llm-model"),
+        (Some(base_url), Some(model)) => match Tier2::new(JudgeConfig {
+            base_url: base_url.clone(),
+            model: model.clone(),
+            api_key: args.llm_api_key.clone(),
+            votes: args.votes,
+            cache_file: args.tier2_cache.clone(),
+            timeout: std::time::Duration::from_secs(args.llm_timeout.max(1)),
+            concurrency: args.concurrency.unwrap_or(4),
+        }) {
+            Ok(t) => Some(t),
+            Err(e) => return fail(2, &e),
+        },
+    };
+    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt.block_on(run(args, tier2)),
+        Err(e) => fail(2, &e.to_string()),
+    }
+}
+
 /// Runs the whole flow.
-pub(crate) async fn run(args: RunArgs) -> ExitCode {
+async fn run(args: RunArgs, tier2: Option<Tier2>) -> ExitCode {
+    let json = args.output == crate::RunOutput::Json;
     let server = match Server::new(&args.server, &args.api_key) {
         Ok(s) => s,
         Err(e) => return fail(2, &e),
@@ -232,7 +298,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         pulled.retain(|p| touches(p, changed));
     }
     if pulled.is_empty() {
-        if args.json {
+        if json {
             println!("{}", json!({"model_id": pending.model_id, "verified": 0, "submitted": false}));
         } else {
             println!("[{}] nothing to verify", pending.model_id);
@@ -240,7 +306,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
 
-    let interactive = ci::interactive() && !args.json;
+    let interactive = ci::interactive() && !json;
     let verdicts = match args.concurrency {
         Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
             Ok(pool) => pool.install(|| verify(&verifier, &pulled, interactive)),
@@ -259,9 +325,9 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
             tier2_reviewer: None,
         })
         .collect();
-    if let Some(judge) = &args.tier2 {
+    if let Some(judge) = &tier2 {
         judge.judge_all(&verifier, &mut outcomes, interactive).await;
-    } else if !args.json {
+    } else if !json {
         eprintln!(
             "rampart run: no tier-2 judge configured (--llm-base-url): controls cannot become verified without tier 2"
         );
@@ -303,7 +369,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         .map(|cs| cs.iter().filter(|c| c["sufficiency"]["status"] == "insufficient").collect())
         .unwrap_or_default();
 
-    if args.json {
+    if json {
         let details: Vec<Value> = outcomes
             .iter()
             .map(|o| {

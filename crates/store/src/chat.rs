@@ -14,6 +14,14 @@ fn session(r: SessionRow) -> ChatSession {
     ChatSession { id: r.0, workspace_id: r.1, model_id: r.2, created_by: r.3, created_at: r.4 }
 }
 
+fn session_exists(c: &mut crate::conn::AnyConnection, ws: &str, id: &str) -> Result<(), StoreError> {
+    let found: i64 = chat_sessions::table
+        .filter(chat_sessions::workspace_id.eq(ws).and(chat_sessions::id.eq(id)))
+        .count()
+        .get_result(c)?;
+    if found == 0 { Err(StoreError::NotFound("chat session")) } else { Ok(()) }
+}
+
 impl Store {
     pub async fn create_chat_session(
         &self,
@@ -84,13 +92,7 @@ impl Store {
     ) -> Result<Vec<ChatMessage>, StoreError> {
         let (ws, id) = (workspace_id.to_owned(), session_id.to_owned());
         self.write(move |c| {
-            let found: i64 = chat_sessions::table
-                .filter(chat_sessions::workspace_id.eq(&ws).and(chat_sessions::id.eq(&id)))
-                .count()
-                .get_result(c)?;
-            if found == 0 {
-                return Err(StoreError::NotFound("chat session"));
-            }
+            session_exists(c, &ws, &id)?;
             let max: Option<i64> = chat_messages::table
                 .filter(chat_messages::session_id.eq(&id))
                 .select(diesel::dsl::max(chat_messages::seq))
@@ -120,13 +122,7 @@ impl Store {
     pub async fn chat_messages(&self, workspace_id: &str, session_id: &str) -> Result<Vec<ChatMessage>, StoreError> {
         let (ws, id) = (workspace_id.to_owned(), session_id.to_owned());
         self.read(move |c| {
-            let found: i64 = chat_sessions::table
-                .filter(chat_sessions::workspace_id.eq(&ws).and(chat_sessions::id.eq(&id)))
-                .count()
-                .get_result(c)?;
-            if found == 0 {
-                return Err(StoreError::NotFound("chat session"));
-            }
+            session_exists(c, &ws, &id)?;
             let rows: Vec<(i64, String, String, String, NaiveDateTime)> = chat_messages::table
                 .filter(chat_messages::session_id.eq(&id))
                 .order(chat_messages::seq.asc())

@@ -123,22 +123,31 @@ fn lock_model(c: &mut AnyConnection, ws: &str, id: &str) -> Result<(), StoreErro
     if n == 0 { Err(StoreError::NotFound("model")) } else { Ok(()) }
 }
 
+fn insert_doc(
+    c: &mut AnyConnection,
+    model_id: &str,
+    d: &EvidenceDoc,
+    at: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::insert_into(evidence_docs::table)
+        .values((
+            evidence_docs::model_id.eq(model_id),
+            evidence_docs::kind.eq(&d.kind),
+            evidence_docs::doc_key.eq(&d.key),
+            evidence_docs::body.eq(&d.body),
+            evidence_docs::updated_at.eq(at),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
 fn write_evidence(c: &mut AnyConnection, ws: &str, model_id: &str, w: &EvidenceWrite) -> Result<(), StoreError> {
     let at = now();
     for d in &w.inserts {
-        diesel::insert_into(evidence_docs::table)
-            .values((
-                evidence_docs::model_id.eq(model_id),
-                evidence_docs::kind.eq(&d.kind),
-                evidence_docs::doc_key.eq(&d.key),
-                evidence_docs::body.eq(&d.body),
-                evidence_docs::updated_at.eq(at),
-            ))
-            .execute(c)
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Conflict(_) => StoreError::Conflict(format!("{} {} already exists", d.kind, d.key)),
-                other => other,
-            })?;
+        insert_doc(c, model_id, d, at).map_err(|e| match e {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("{} {} already exists", d.kind, d.key)),
+            other => other,
+        })?;
     }
     for d in &w.upserts {
         let key =
@@ -147,15 +156,7 @@ fn write_evidence(c: &mut AnyConnection, ws: &str, model_id: &str, w: &EvidenceW
             .set((evidence_docs::body.eq(&d.body), evidence_docs::updated_at.eq(at)))
             .execute(c)?;
         if n == 0 {
-            diesel::insert_into(evidence_docs::table)
-                .values((
-                    evidence_docs::model_id.eq(model_id),
-                    evidence_docs::kind.eq(&d.kind),
-                    evidence_docs::doc_key.eq(&d.key),
-                    evidence_docs::body.eq(&d.body),
-                    evidence_docs::updated_at.eq(at),
-                ))
-                .execute(c)?;
+            insert_doc(c, model_id, d, at)?;
         }
     }
     if !w.log.is_empty() {

@@ -267,7 +267,9 @@ fn hidden_lines(lines: &[&str]) -> Vec<bool> {
         } else if code.starts_with("/*") {
             *hide = true;
             in_comment = !code.contains("*/");
-        } else if let Some((mac, rest)) = code.strip_suffix('{').and_then(|h| h.split_once('!'))
+        } else if let Some((head, rest)) = code.strip_suffix('{').and_then(|h| h.split_once('!'))
+            // The macro's path is the last word before `!` (`let t = quote! {`).
+            && let Some(mac) = head.rsplit([' ', '=', '(', ',']).next()
             && !mac.is_empty()
             && mac.bytes().all(|b| is_ident_byte(b) || b == b':')
             && rest.trim().bytes().all(is_ident_byte)
@@ -785,6 +787,9 @@ trait T {
 pin_project! {
     pub struct Hidden { fn_like: u8 }
 }
+const Q: T = quote! {
+    struct Quoted;
+};
 /*
 fn commented() {}
 */
