@@ -16,7 +16,7 @@ use crate::error::EvidenceError;
 use crate::lang::Lang;
 use crate::verdict::Verdict;
 use crate::walk::{FileList, walk};
-use crate::{code_shape, config, deps, files, patterns, rtl, unsupported};
+use crate::{code_shape, config, deps, files, patterns, rtl, sinks, unsupported};
 
 /// Knobs of a verification run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,7 +135,9 @@ impl Verifier {
             | T::SignalExists
             | T::SvaAssertionPresent
             | T::RegisterReset => rtl::verify(&cx, kind),
-            T::TestAttested | T::SinkDefaultDeny | T::TypedBoundary => unsupported::verify(&cx),
+            T::TestAttested => unsupported::verify(&cx),
+            T::SinkDefaultDeny => sinks::sink_default_deny(&cx),
+            T::TypedBoundary => sinks::typed_boundary(&cx),
         }
     }
 }

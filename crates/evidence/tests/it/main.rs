@@ -7,6 +7,7 @@ mod deps;
 mod props;
 mod rtl;
 mod safety;
+mod sinks;
 mod snapshot;
 mod support;
 mod text;
