@@ -34,7 +34,11 @@
 //!   aliases and wrappers found on syntax trees, every guarded argument
 //!   classified as a static form or a construction of the boundary type;
 //!   reviewed allowlist entries must match a violation (stale ones fail).
-//! - `test_attested`: `skipped`, not supported by this version.
+//! - `test_attested`: a DSSE-signed test-result attestation in
+//!   `.rampart/attestations/` (see [`attestation`]) for
+//!   [`VerifyOptions::commit`], signed by one of
+//!   [`VerifyOptions::trusted_keys`], records the test as passed with
+//!   coherent totals and the required environment.
 //!
 //! Safety: every path stays inside the canonical root (absolute paths, `..`,
 //! symlinks and symlinked directories that lead out are refused), files over
@@ -43,6 +47,8 @@
 //! regexes are linear, parsing has a time budget, and an internal fault
 //! becomes an `error` verdict.
 
+pub mod attestation;
+mod attested;
 mod bindings;
 mod cache;
 mod code_shape;
@@ -60,7 +66,6 @@ mod scope;
 mod sinks;
 mod sites;
 mod syntax;
-mod unsupported;
 mod verdict;
 mod verifier;
 mod walk;
