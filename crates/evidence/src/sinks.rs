@@ -22,7 +22,7 @@ use crate::defs::{call_path, normalize_path, path_names};
 use crate::forms::{FileSyntax, Forms, classify, quote, unwrap};
 use crate::lang::Lang;
 use crate::scope::enumerate;
-use crate::sites::{Sink, SinkKind, SinkTable, aliases, call_args, forwarded, leaf, site_line, sites};
+use crate::sites::{Sink, SinkKind, SinkTable, aliases, call_args, escapes, forwarded, leaf, site_line, sites};
 use crate::syntax::{all_nodes, line};
 use crate::verdict::{Verdict, sha256_hex};
 use crate::verifier::Cx;
@@ -178,6 +178,15 @@ fn run(cx: &Cx<'_>, boundary: Option<&Boundary>) -> Result<Verdict, Verdict> {
         let nodes = all_nodes(&p.tree);
         let fs = FileSyntax { lang: p.lang, src: &p.file.text, nodes: &nodes };
         judge_sinks(&fs, &p.file.rel, &table, boundary, forms, &through, &mut tally);
+        for (node, callee) in escapes(p.lang, &nodes, &p.file.text, &table) {
+            tally.violations.push(Violation {
+                file: p.file.rel.clone(),
+                line: line(node),
+                written: crate::forms::quote(node, &p.file.text),
+                why: format!("`{callee}` is used as a value, not called: its call sites cannot all be seen"),
+                callee,
+            });
+        }
         if let Some(b) = boundary {
             judge_constructions(&fs, &p.file.rel, b, &through, &mut tally);
         }

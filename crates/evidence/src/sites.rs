@@ -261,3 +261,79 @@ pub(crate) fn forwarded(
 pub(crate) fn site_line(site: &Site<'_>) -> u32 {
     line(site.node)
 }
+
+/// Property-like kinds a sink's leaf name can appear as.
+fn is_name_leaf(kind: &str) -> bool {
+    matches!(kind, "identifier" | "property_identifier" | "field_identifier")
+}
+
+/// References to a sink that are not calls: `callbacks.append(db.execute)`,
+/// `getattr`-free `f = partial(execute, ...)`. A sink that escapes as a
+/// value can be called where no site is visible, so each such reference is
+/// a violation (an allowlist entry can still name it). Definitions, imports,
+/// alias bindings (already followed), keyword names and map keys are not
+/// references.
+pub(crate) fn escapes<'t>(lang: Lang, nodes: &[Node<'t>], src: &str, table: &SinkTable) -> Vec<(Node<'t>, String)> {
+    let mut out = Vec::new();
+    for n in nodes {
+        if !is_name_leaf(n.kind()) {
+            continue;
+        }
+        let name = text(*n, src);
+        let Some(sink) = table.get(name) else { continue };
+        if binding_of(*n).is_some() {
+            continue;
+        }
+        // Climb from the leaf to the whole receiver-qualified expression.
+        let mut expr = *n;
+        while let Some(p) = expr.parent() {
+            let member = matches!(
+                p.kind(),
+                "attribute"
+                    | "member_expression"
+                    | "selector_expression"
+                    | "field_expression"
+                    | "scoped_identifier"
+                    | "member_access_expression"
+                    | "field_access"
+                    | "qualified_identifier"
+                    | "generic_function"
+                    | "generic_name"
+            );
+            if !member {
+                break;
+            }
+            expr = p;
+        }
+        let Some(parent) = expr.parent() else { continue };
+        let field_is = |f: &str| parent.child_by_field_name(f).is_some_and(|c| c.id() == expr.id());
+        let called = call_path(lang, parent, src).is_some()
+            && (field_is("function")
+                || field_is("constructor")
+                || field_is("macro")
+                || field_is("name")
+                || field_is("type"));
+        let named = matches!(parent.kind(), "keyword_argument" | "pair" | "named_argument" | "name_colon")
+            && (field_is("name") || field_is("key"));
+        let assigned = sink.kind == SinkKind::Assign && field_is("left");
+        let aliased = binding_value_of_alias(parent, expr, src, table);
+        let declared = parent.kind().contains("signature") || parent.kind().contains("declaration");
+        if !(called || named || assigned || aliased || declared) {
+            out.push((expr, sink.callee.clone()));
+        }
+    }
+    out
+}
+
+/// Whether `expr` is the value bound to a name that is itself a sink alias.
+fn binding_value_of_alias(parent: Node<'_>, expr: Node<'_>, src: &str, table: &SinkTable) -> bool {
+    let is_value =
+        ["value", "right"].iter().any(|f| parent.child_by_field_name(f).is_some_and(|c| c.id() == expr.id()));
+    if !is_value {
+        return false;
+    }
+    ["name", "left", "pattern"]
+        .iter()
+        .filter_map(|f| parent.child_by_field_name(f))
+        .any(|target| table.contains_key(leaf(&normalize_path(text(target, src)))))
+}

@@ -276,3 +276,24 @@ fn typed_boundary_constructors_forward_their_parameters() {
     let v = check(&verifier(dir.path()), "typed_boundary", p);
     assert_outcome(&v, Outcome::Pass);
 }
+
+#[test]
+fn a_sink_escaping_as_a_value_is_a_violation() {
+    let dir = project(&[(
+        "a.py",
+        b"cursor.execute(\"SELECT 1\")\nhandlers.append(cursor.execute)\nf = partial(execute, 1)\n",
+    )]);
+    let v = check(&verifier(dir.path()), "sink_default_deny", deny(&["a.py"], json!({})));
+    assert_outcome(&v, Outcome::Fail);
+    assert!(v.details.starts_with("2 violation"), "{}", v.details);
+    assert_eq!(v.line, Some(2));
+    // Definitions, keyword names and map keys are not references.
+    let src = b"class Db:\n    def execute(self, q):\n        pass\n\nDb().execute(\"x\")\nopts(execute=True)\nd = {\"execute\": 1}\n";
+    let dir = project(&[("b.py", src)]);
+    let v = check(&verifier(dir.path()), "sink_default_deny", deny(&["b.py"], json!({})));
+    assert_outcome(&v, Outcome::Pass);
+    let js = b"class Db { execute(q) { return q; } }\nnew Db().execute('x');\nconst o = { execute: 1 };\n";
+    let dir = project(&[("b.js", js)]);
+    let v = check(&verifier(dir.path()), "sink_default_deny", deny(&["b.js"], json!({})));
+    assert_outcome(&v, Outcome::Pass);
+}
