@@ -28,8 +28,17 @@
 //! - `file_exists`, `file_hash`, `test_exists`, `env_var_referenced`,
 //!   `http_header_set`; `test_passes` runs project code only when
 //!   [`VerifyOptions::allow_test_execution`] is set (else `skipped`).
-//! - `test_attested`, `sink_default_deny`, `typed_boundary`: `skipped`, not
-//!   supported by this version.
+//! - **Every site** (`sink_default_deny`, `typed_boundary`): the whole scope
+//!   enumerated or refused (no symlinks, no unparseable code, 5,000 files /
+//!   16 MiB caps), every call or property assignment of a declared sink, its
+//!   aliases and wrappers found on syntax trees, every guarded argument
+//!   classified as a static form or a construction of the boundary type;
+//!   reviewed allowlist entries must match a violation (stale ones fail).
+//! - `test_attested`: a DSSE-signed test-result attestation in
+//!   `.rampart/attestations/` (see [`attestation`]) for
+//!   [`VerifyOptions::commit`], signed by one of
+//!   [`VerifyOptions::trusted_keys`], records the test as passed with
+//!   coherent totals and the required environment.
 //!
 //! Safety: every path stays inside the canonical root (absolute paths, `..`,
 //! symlinks and symlinked directories that lead out are refused), files over
@@ -38,6 +47,9 @@
 //! regexes are linear, parsing has a time budget, and an internal fault
 //! becomes an `error` verdict.
 
+pub mod attestation;
+mod attested;
+mod bindings;
 mod cache;
 mod code_shape;
 mod config;
@@ -45,12 +57,15 @@ mod defs;
 mod deps;
 mod error;
 mod files;
+mod forms;
 mod lang;
 mod path;
 mod patterns;
 mod rtl;
+mod scope;
+mod sinks;
+mod sites;
 mod syntax;
-mod unsupported;
 mod verdict;
 mod verifier;
 mod walk;

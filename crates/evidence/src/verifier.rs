@@ -16,7 +16,7 @@ use crate::error::EvidenceError;
 use crate::lang::Lang;
 use crate::verdict::Verdict;
 use crate::walk::{FileList, walk};
-use crate::{code_shape, config, deps, files, patterns, rtl, unsupported};
+use crate::{attested, code_shape, config, deps, files, patterns, rtl, sinks};
 
 /// Knobs of a verification run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +33,15 @@ pub struct VerifyOptions {
     pub allow_test_execution: bool,
     /// Wall-clock bound on one `test_passes` run (default 300 s).
     pub test_timeout: Duration,
+    /// The commit under verification (full SHA): `test_attested` accepts
+    /// only attestations for it, and fails when it is not given.
+    pub commit: Option<String>,
+    /// Keys whose signatures make a test attestation evidence, as DER
+    /// SubjectPublicKeyInfo (ECDSA P-256), matched by fingerprint.
+    pub trusted_keys: Vec<Vec<u8>>,
+    /// Accept unsigned (or unverifiable) test attestations, only when
+    /// `trusted_keys` is empty. Off by default: anyone can write a file.
+    pub allow_unsigned_attestations: bool,
 }
 
 impl Default for VerifyOptions {
@@ -43,6 +52,9 @@ impl Default for VerifyOptions {
             regex_size_limit: 4 * 1024 * 1024,
             allow_test_execution: false,
             test_timeout: Duration::from_secs(300),
+            commit: None,
+            trusted_keys: Vec::new(),
+            allow_unsigned_attestations: false,
         }
     }
 }
@@ -135,7 +147,9 @@ impl Verifier {
             | T::SignalExists
             | T::SvaAssertionPresent
             | T::RegisterReset => rtl::verify(&cx, kind),
-            T::TestAttested | T::SinkDefaultDeny | T::TypedBoundary => unsupported::verify(&cx),
+            T::TestAttested => attested::test_attested(&cx),
+            T::SinkDefaultDeny => sinks::sink_default_deny(&cx),
+            T::TypedBoundary => sinks::typed_boundary(&cx),
         }
     }
 }

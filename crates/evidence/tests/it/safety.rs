@@ -82,14 +82,15 @@ fn a_missing_root_is_an_error() {
 }
 
 #[test]
-fn test_passes_needs_the_opt_in_and_the_later_types_are_skipped() {
+fn test_passes_needs_the_opt_in_and_attestations_need_a_commit() {
     let dir = project(&[("a.py", b"x = 1\n")]);
     let v = verifier(dir.path());
     let t = check(&v, "test_passes", json!({"pattern": "test_login"}));
     assert_outcome(&t, Outcome::Skipped);
     assert!(t.details.contains("allow_test_execution"));
     let t = check(&v, "test_attested", json!({"test": "tests/test_a.py::test_x"}));
-    assert_outcome(&t, Outcome::Skipped);
+    assert_outcome(&t, Outcome::Fail);
+    assert!(t.details.contains("commit"), "{}", t.details);
 }
 
 #[test]
