@@ -11,6 +11,7 @@
 //! This is a benchmark command, not a test: nothing here asserts a timing.
 
 mod generate;
+mod scan;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

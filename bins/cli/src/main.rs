@@ -71,6 +71,8 @@ enum Command {
         /// Fail (instead of skip) on a type this version does not know.
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        attestations: AttestationArgs,
     },
     /// Verify a file of assertions (a JSON array of `{type, params, description, id?}`).
     #[command(after_help = EXIT_CODES)]
@@ -83,6 +85,8 @@ enum Command {
         /// Fail (instead of skip) on a type this version does not know.
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        attestations: AttestationArgs,
     },
     /// Pull the assertions due for this repository from a Rampart server, verify, sign and submit.
     #[command(after_help = run::EXIT_CODES)]
@@ -108,14 +112,57 @@ enum Command {
     },
 }
 
+/// What `test_attested` checks attestations against.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct AttestationArgs {
+    /// The commit under verification (default: `git rev-parse HEAD` in the project root).
+    #[arg(long)]
+    pub(crate) commit: Option<String>,
+    /// A PEM public key whose signed test attestations count (repeatable).
+    #[arg(long = "attestation-key", value_name = "PEM_FILE")]
+    pub(crate) attestation_keys: Vec<PathBuf>,
+}
+
+impl AttestationArgs {
+    /// Verifier options for `root`: the commit and the trusted keys.
+    pub(crate) fn options(&self, root: &Path, extra_keys: Vec<Vec<u8>>) -> Result<VerifyOptions, String> {
+        let mut keys = extra_keys;
+        for path in &self.attestation_keys {
+            let pem =
+                std::fs::read_to_string(path).map_err(|e| format!("--attestation-key {}: {e}", path.display()))?;
+            let key = rampart_attest::PublicKey::from_pem(&pem)
+                .map_err(|e| format!("--attestation-key {}: {e}", path.display()))?;
+            keys.push(key.spki_der());
+        }
+        Ok(VerifyOptions {
+            commit: ci::commit(self.commit.as_deref(), root),
+            trusted_keys: keys,
+            ..VerifyOptions::default()
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum RunOutput {
     Text,
     Json,
 }
 
-fn run(assertions: Vec<Assertion>, root: &Path, output: Output, strict: bool) -> ExitCode {
-    let verifier = match Verifier::new(root, VerifyOptions::default()) {
+fn run(
+    assertions: Vec<Assertion>,
+    root: &Path,
+    output: Output,
+    strict: bool,
+    attestations: &AttestationArgs,
+) -> ExitCode {
+    let options = match attestations.options(root, Vec::new()) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("rampart: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let verifier = match Verifier::new(root, options) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("rampart: project root {}: {e}", root.display());
@@ -131,17 +178,17 @@ fn run(assertions: Vec<Assertion>, root: &Path, output: Output, strict: bool) ->
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Verify { assertion_type, params, project_root, output, strict } => {
+        Command::Verify { assertion_type, params, project_root, output, strict, attestations } => {
             match input::from_params(&assertion_type, &params) {
-                Ok(a) => run(vec![a], &project_root, output, strict),
+                Ok(a) => run(vec![a], &project_root, output, strict, &attestations),
                 Err(message) => {
                     eprintln!("rampart verify: {message}");
                     ExitCode::from(2)
                 }
             }
         }
-        Command::Check { file, project_root, output, strict } => match input::from_file(&file) {
-            Ok(assertions) => run(assertions, &project_root, output, strict),
+        Command::Check { file, project_root, output, strict, attestations } => match input::from_file(&file) {
+            Ok(assertions) => run(assertions, &project_root, output, strict, &attestations),
             Err(message) => {
                 eprintln!("rampart check: {message}");
                 ExitCode::from(2)

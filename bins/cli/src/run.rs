@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use rampart_assurance::{Assertion, AssertionType, ParamKind};
 use rampart_attest::{ResultEntry, RunPredicate, SigningKey, sign_statement, statement};
-use rampart_evidence::{Outcome, Verdict, Verifier, VerifyOptions};
+use rampart_evidence::{Outcome, Verdict, Verifier};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -61,6 +61,10 @@ pub(crate) struct RunArgs {
     /// The commit verified; default from CI variables or `git rev-parse HEAD`.
     #[arg(long)]
     pub commit: Option<String>,
+    /// Also trust test attestations signed by this PEM public key (repeatable); the workspace's
+    /// registered signing keys are always trusted.
+    #[arg(long = "attestation-key", value_name = "PEM_FILE")]
+    pub attestation_keys: Vec<PathBuf>,
     #[arg(long, default_value = ".")]
     pub project_root: PathBuf,
     /// PEM PKCS#8 P-256 private key to sign the results with (see `rampart keygen`).
@@ -278,7 +282,24 @@ async fn run(args: RunArgs, tier2: Option<Tier2>) -> ExitCode {
         },
         None => None,
     };
-    let verifier = match Verifier::new(&args.project_root, VerifyOptions::default()) {
+    // Test attestations count when signed by a key the workspace registered.
+    let registered: Vec<Value> = match server.get("/signing-keys").await {
+        Ok(keys) => keys,
+        Err(e) => return refused(&e),
+    };
+    let workspace_keys: Vec<Vec<u8>> = registered
+        .iter()
+        .filter(|k| k.get("revoked_at").is_none_or(Value::is_null))
+        .filter_map(|k| rampart_attest::PublicKey::from_pem(k["public_key_pem"].as_str()?).ok())
+        .map(|k| k.spki_der())
+        .collect();
+    let attestation_args =
+        crate::AttestationArgs { commit: args.commit.clone(), attestation_keys: args.attestation_keys.clone() };
+    let options = match attestation_args.options(&args.project_root, workspace_keys) {
+        Ok(o) => o,
+        Err(e) => return fail(2, &e),
+    };
+    let verifier = match Verifier::new(&args.project_root, options) {
         Ok(v) => v,
         Err(e) => return fail(2, &format!("project root {}: {e}", args.project_root.display())),
     };
