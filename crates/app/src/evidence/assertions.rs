@@ -165,6 +165,19 @@ impl App {
         model_id: &str,
         req: NewAssertions,
     ) -> Result<Vec<AssertionView>, AppError> {
+        let created = self.store_assertions(who, model_id, req).await?;
+        if let Some(Ok(AnyId::Control(id))) = created.first().map(|c| c.assertion.subject_id.parse::<AnyId>()) {
+            self.rejudge_sufficiency(who, model_id, &[id]).await?;
+        }
+        Ok(created)
+    }
+
+    async fn store_assertions(
+        &self,
+        who: &Principal,
+        model_id: &str,
+        req: NewAssertions,
+    ) -> Result<Vec<AssertionView>, AppError> {
         validate_batch(&req.assertions)?;
         let repo = req.repo.as_deref().map(normalize_repo);
         let actor = who.clone();
@@ -207,7 +220,7 @@ impl App {
                     entity_id: Some(subject.clone()),
                     details: json!({ "assertion_ids": created.iter().map(|c| c.assertion.id.clone()).collect::<Vec<_>>() }),
                 });
-                settle(&actor, &state.model, &updated, &mut write, now, &format!("assertions added to {subject}"))?;
+                settle(&actor, &state.model, &updated, &mut write, now, &format!("assertions added to {subject}"), &BTreeMap::new())?;
                 Ok((write, created))
             })
             .await?
@@ -237,7 +250,8 @@ impl App {
         let actor = who.clone();
         let (mid, aid) = (model_id.to_owned(), assertion_id.to_owned());
         let now = Utc::now();
-        self.store
+        let subject = self
+            .store
             .evidence_transaction(&who.workspace_id, model_id, &[RUN], move |state| {
                 let mut docs = Docs::parse(&mid, &state.docs)?;
                 let Some(a) = docs.assertions.get_mut(&aid).filter(|a| a.is_live()) else {
@@ -254,10 +268,22 @@ impl App {
                     entity_id: Some(aid.clone()),
                     details: json!({ "subject_id": subject }),
                 });
-                settle(&actor, &state.model, &docs, &mut write, now, &format!("assertion {aid} removed"))?;
-                Ok((write, ()))
+                settle(
+                    &actor,
+                    &state.model,
+                    &docs,
+                    &mut write,
+                    now,
+                    &format!("assertion {aid} removed"),
+                    &BTreeMap::new(),
+                )?;
+                Ok((write, subject))
             })
-            .await?
+            .await??;
+        if let Ok(AnyId::Control(id)) = subject.parse::<AnyId>() {
+            self.rejudge_sufficiency(who, model_id, &[id]).await?;
+        }
+        Ok(())
     }
 
     /// The assertions a runner in `repo` should verify now: those not yet

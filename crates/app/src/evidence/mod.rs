@@ -14,12 +14,15 @@ mod findings;
 mod keys;
 mod report;
 mod runs;
+mod sufficiency_llm;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rampart_assurance::{EvidenceEvaluation, StatusTransition, VerificationStatus, evaluate, transition};
-use rampart_model::ThreatModel;
+use rampart_assurance::{
+    EvidenceEvaluation, StatusTransition, SufficiencyJudgement, VerificationStatus, evaluate, transition,
+};
+use rampart_model::{ControlId, ThreatModel};
 use rampart_store::{EvidenceLogEntry, EvidenceWrite, NewActivity};
 
 pub use assertions::{AssertionView, NewAssertions, PendingAssertions, PendingQuery, normalize_repo};
@@ -52,8 +55,10 @@ pub(crate) fn settle(
     write: &mut EvidenceWrite,
     now: DateTime<Utc>,
     cause: &str,
+    fresh_judgements: &BTreeMap<ControlId, SufficiencyJudgement>,
 ) -> Result<(EvidenceEvaluation, Vec<StatusTransition>), AppError> {
-    let judged = docs.controls.iter().map(|(id, s)| (*id, s.sufficiency.clone())).collect::<BTreeMap<_, _>>();
+    let mut judged = docs.controls.iter().map(|(id, s)| (*id, s.sufficiency.clone())).collect::<BTreeMap<_, _>>();
+    judged.extend(fresh_judgements.iter().map(|(id, j)| (*id, j.clone())));
     let evaluation = evaluate(model, &docs.evidence_assertions(), &judged);
     let mut transitions = Vec::new();
     for (id, control) in &evaluation.controls {

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeSet;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use rampart_assurance::{StatusTransition, VerificationStatus, fold_result, tier_result};
 use rampart_attest::{Envelope, PublicKey, RunPredicate, results_hash, verify_envelope};
@@ -237,8 +239,15 @@ impl App {
                     details: json!({ "run_id": run.run_id, "results": run.results.len(), "signed_by": signed_by,
                         "commit": run.commit, "repository": run.repository }),
                 });
-                let (evaluation, transitions) =
-                    settle(&actor, &state.model, &updated, &mut write, now, &format!("run {}", run.run_id))?;
+                let (evaluation, transitions) = settle(
+                    &actor,
+                    &state.model,
+                    &updated,
+                    &mut write,
+                    now,
+                    &format!("run {}", run.run_id),
+                    &BTreeMap::new(),
+                )?;
                 let verified_controls =
                     evaluation.controls.values().filter(|c| c.status == VerificationStatus::Verified).count();
                 Ok((

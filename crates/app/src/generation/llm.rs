@@ -167,6 +167,10 @@ impl LlmGenerator {
         Ok(LlmGenerator { provider, fence_secret })
     }
 
+    pub(crate) fn provider(&self) -> Arc<dyn Provider> {
+        self.provider.clone()
+    }
+
     /// `BOUNDARY_` + 24 hex characters, unguessable without the process's
     /// secret, stable for one description (so the response cache can hit).
     fn token(&self, description: &str) -> String {

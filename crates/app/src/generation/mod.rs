@@ -92,6 +92,11 @@ impl Generator {
         Generator::llm(Arc::new(rampart_llm::CachingProvider::new(provider, cache)))
     }
 
+    /// The LLM behind this generator, if any (other judgements use it too).
+    pub(crate) fn provider(&self) -> Option<Arc<dyn rampart_llm::Provider>> {
+        self.llm.as_ref().map(|l| l.provider())
+    }
+
     /// Whether generating makes AI requests (which count against limits).
     pub fn uses_ai(&self) -> bool {
         self.llm.is_some()

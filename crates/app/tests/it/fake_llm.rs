@@ -84,6 +84,9 @@ fn answer_for(schema: &str, user: &str) -> Value {
                 {"description": "Check the caller's session and ownership on every upload and download request",
                  "objectives": objectives, "framework_refs": ["OWASP-ASVS-5.0:V8.2.1"]}]})
         }
+        s if s.contains("SufficiencyAnswer") => json!({"sufficient": false,
+            "uncovered": [{"clause": "log every rejected upload", "suggestion": "assert the rejection path calls the audit logger"}],
+            "misaligned_assertion_ids": []}),
         other => json!({"unexpected": other}),
     }
 }

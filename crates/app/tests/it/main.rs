@@ -4,3 +4,4 @@
 
 mod fake_llm;
 mod generation;
+mod sufficiency;
