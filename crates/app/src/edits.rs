@@ -124,7 +124,11 @@ impl App {
                 details: serde_json::json!({ "current_version": live.version }),
             });
         }
-        let applied = live.apply(edit, &rampart_catalog::OfflineJudge).map_err(|e| match &e {
+        let applied = match self.generator.provider() {
+            Some(provider) => crate::judging::apply_with_llm(&live, edit, provider.as_ref()).await?,
+            None => live.apply(edit, &rampart_catalog::OfflineJudge),
+        };
+        let applied = applied.map_err(|e| match &e {
             // The entity named in the path does not exist: that is a 404, not a bad body.
             EditError::UnknownId { id } if target(edit).as_deref() == Some(id.as_str()) => {
                 AppError::not_found(id.clone())

@@ -16,6 +16,7 @@ mod error;
 mod evidence;
 mod generation;
 mod jobs;
+mod judging;
 mod models;
 mod usage;
 

@@ -87,6 +87,7 @@ fn answer_for(schema: &str, user: &str) -> Value {
         s if s.contains("SufficiencyAnswer") => json!({"sufficient": false,
             "uncovered": [{"clause": "log every rejected upload", "suggestion": "assert the rejection path calls the audit logger"}],
             "misaligned_assertion_ids": []}),
+        s if s.contains("IdentityAnswer") => json!({"verdict": "same"}),
         other => json!({"unexpected": other}),
     }
 }

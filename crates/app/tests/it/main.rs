@@ -4,4 +4,5 @@
 
 mod fake_llm;
 mod generation;
+mod identity;
 mod sufficiency;
