@@ -4,7 +4,7 @@
 //! | file | ecosystem | versions |
 //! |---|---|---|
 //! | `Cargo.toml`, `Cargo.lock` | Cargo | semver (`semver` crate), Cargo requirement syntax |
-//! | `package.json`, `package-lock.json` | npm | semver; npm ranges (`||`, hyphen, `x`) translated to semver requirements |
+//! | `package.json`, `package-lock.json`, `yarn.lock` (v1 and Berry), `pnpm-lock.yaml` | npm | semver; npm ranges (`||`, hyphen, `x`) translated to semver requirements |
 //! | `requirements*.txt` / `*.txt`, `pyproject.toml` (PEP 621, PEP 735, Poetry), `poetry.lock`, `uv.lock` | Python | PEP 440 (`pep440_rs`) |
 //! | `go.mod` | Go | semver with the `v` prefix; pseudo-versions ordered as pre-releases |
 //! | `pom.xml` | Maven | numeric segments; `[a,b)` ranges or `>=a, <b` clauses |
@@ -123,6 +123,8 @@ fn parse_manifest(name: &str, text: &str) -> Result<(Eco, Vec<Entry>), String> {
         "Cargo.lock" => (Eco::Cargo, toml_lock(&toml_value()?)),
         "package.json" => (Eco::Npm, package_json(&json_value()?)),
         "package-lock.json" | "npm-shrinkwrap.json" => (Eco::Npm, package_lock(&json_value()?)),
+        "yarn.lock" => (Eco::Npm, locked(crate::js_locks::yarn_lock(text)?)),
+        "pnpm-lock.yaml" => (Eco::Npm, locked(crate::js_locks::pnpm_lock(text)?)),
         "pyproject.toml" => (Eco::Python, pyproject(&toml_value()?)),
         "poetry.lock" | "uv.lock" | "pdm.lock" => (Eco::Python, toml_lock(&toml_value()?)),
         "go.mod" => (Eco::Go, go_mod(text)?),
@@ -180,6 +182,10 @@ fn toml_lock(v: &toml::Value) -> Vec<Entry> {
             Some(Entry { name, spec: Spec::Locked(version) })
         })
         .collect()
+}
+
+fn locked(pairs: Vec<(String, String)>) -> Vec<Entry> {
+    pairs.into_iter().map(|(name, version)| Entry { name, spec: Spec::Locked(version) }).collect()
 }
 
 fn npm_spec(spec: &str) -> (Option<String>, Spec) {

@@ -58,6 +58,7 @@ mod deps;
 mod error;
 mod files;
 mod forms;
+mod js_locks;
 mod lang;
 mod path;
 mod patterns;

@@ -55,3 +55,25 @@ fn manifests_and_locks_in_every_ecosystem() {
     assert_outcome(&unsupported, Outcome::Fail);
     assert!(unsupported.details.contains("unsupported manifest"));
 }
+
+#[test]
+fn yarn_and_pnpm_lock_files_give_installed_versions() {
+    let dir = project(&[
+        ("yarn.lock", b"# yarn lockfile v1\n\nexpress@^4.18.0:\n  version \"4.19.2\"\n\n\"@types/node@^20\":\n  version \"20.11.5\"\n" as &[u8]),
+        ("web/yarn.lock", b"__metadata:\n  version: 6\n\n\"lodash@npm:^4.17.0\":\n  version: 4.17.20\n"),
+        ("pnpm-lock.yaml", b"lockfileVersion: '9.0'\npackages:\n  axios@1.6.7:\n    resolution: {integrity: x}\n"),
+    ]);
+    let v = verifier(dir.path());
+    let version = |m: &str, p: &str, c: &str| {
+        check(&v, "dependency_version", json!({"manifest": m, "package": p, "constraint": c}))
+    };
+    assert_outcome(&version("yarn.lock", "express", ">=4.19"), Outcome::Pass);
+    assert_outcome(&version("yarn.lock", "@types/node", ">=21"), Outcome::Fail);
+    // 4.17.20 is below the fix in 4.17.21: the lock file proves it is installed.
+    assert_outcome(&version("web/yarn.lock", "lodash", ">=4.17.21"), Outcome::Fail);
+    assert_outcome(&version("pnpm-lock.yaml", "axios", ">=1.6.0"), Outcome::Pass);
+    assert_outcome(
+        &check(&v, "dependency_exists", json!({"manifest": "pnpm-lock.yaml", "package": "left-pad"})),
+        Outcome::Fail,
+    );
+}
