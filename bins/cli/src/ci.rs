@@ -57,3 +57,16 @@ pub(crate) fn interactive() -> bool {
     use std::io::IsTerminal;
     std::io::stderr().is_terminal() && env("CI").is_none()
 }
+
+/// A progress bar on a terminal, a hidden one otherwise.
+pub(crate) fn progress(len: usize, label: &str, interactive: bool) -> indicatif::ProgressBar {
+    if !interactive {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    let template = format!("{label} {{bar:30}} {{pos}}/{{len}}");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}

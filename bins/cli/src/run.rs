@@ -169,16 +169,7 @@ fn touches(p: &Pulled, changed: &BTreeSet<String>) -> bool {
 }
 
 fn verify(verifier: &Verifier, pulled: &[Pulled], interactive: bool) -> Vec<Verdict> {
-    let bar = if interactive {
-        let bar = indicatif::ProgressBar::new(pulled.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("tier 1 {bar:30} {pos}/{len} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = crate::ci::progress(pulled.len(), "tier 1", interactive);
     let verdicts = pulled
         .par_iter()
         .map(|p| {

@@ -67,16 +67,7 @@ impl Tier2 {
     pub(crate) async fn judge_all(&self, verifier: &Verifier, outcomes: &mut [Outcomes], interactive: bool) {
         let due: Vec<usize> =
             outcomes.iter().enumerate().filter(|(_, o)| o.verdict.outcome == Outcome::Pass).map(|(i, _)| i).collect();
-        let bar = if interactive {
-            let bar = indicatif::ProgressBar::new(due.len() as u64);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("tier 2 {bar:30} {pos}/{len}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
+        let bar = crate::ci::progress(due.len(), "tier 2", interactive);
         let inputs: Vec<(usize, Tier2Input)> =
             due.iter().map(|&i| (i, input_for(verifier.root(), &outcomes[i]))).collect();
         let verdicts: Vec<(usize, Tier2Verdict)> = futures::stream::iter(inputs)

@@ -113,6 +113,22 @@ fn require_signed(c: &mut AnyConnection, ws: &str) -> Result<bool, StoreError> {
         .ok_or(StoreError::NotFound("workspace"))
 }
 
+/// The live model with its evidence documents, the workspace's setting and keys.
+fn load_state(
+    c: &mut AnyConnection,
+    cache: &crate::snapshot_cache::SnapshotCache,
+    ws: &str,
+    id: &str,
+    skip: &[String],
+) -> Result<EvidenceState, StoreError> {
+    Ok(EvidenceState {
+        model: live_model_in(c, cache, ws, id)?,
+        docs: docs_of(c, id, skip)?,
+        require_signed_results: require_signed(c, ws)?,
+        keys: keys_of(c, ws, false)?,
+    })
+}
+
 /// Serialises evidence transactions on one model: a no-op update takes the
 /// row lock on PostgreSQL (SQLite writers are already serialised), so two
 /// submissions never compute from the same stale state.
@@ -207,14 +223,7 @@ impl Store {
         let cache = self.snapshots.clone();
         self.write(move |c| {
             lock_model(c, &ws, &id)?;
-            let model = live_model_in(c, &cache, &ws, &id)?;
-            let state = EvidenceState {
-                model,
-                docs: docs_of(c, &id, &skip)?,
-                require_signed_results: require_signed(c, &ws)?,
-                keys: keys_of(c, &ws, false)?,
-            };
-            match decide(state) {
+            match decide(load_state(c, &cache, &ws, &id, &skip)?) {
                 Ok((write, value)) => {
                     write_evidence(c, &ws, &id, &write)?;
                     Ok(Ok(value))
@@ -235,16 +244,7 @@ impl Store {
         let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
         let skip: Vec<String> = skip_kinds.iter().map(|s| (*s).to_owned()).collect();
         let cache = self.snapshots.clone();
-        self.read(move |c| {
-            let model = live_model_in(c, &cache, &ws, &id)?;
-            Ok(EvidenceState {
-                model,
-                docs: docs_of(c, &id, &skip)?,
-                require_signed_results: require_signed(c, &ws)?,
-                keys: keys_of(c, &ws, false)?,
-            })
-        })
-        .await
+        self.read(move |c| load_state(c, &cache, &ws, &id, &skip)).await
     }
 
     /// The documents of one kind, by key.

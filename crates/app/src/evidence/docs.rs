@@ -141,6 +141,16 @@ impl Docs {
         self.live_assertions().map(StoredAssertion::evidence).collect()
     }
 
+    /// The stored sufficiency judgement of every control.
+    pub(crate) fn judgements(&self) -> BTreeMap<ControlId, SufficiencyJudgement> {
+        self.controls.iter().map(|(id, s)| (*id, s.sufficiency.clone())).collect()
+    }
+
+    /// Every live control's and assumption's status, from these documents.
+    pub(crate) fn evaluate(&self, model: &rampart_model::ThreatModel) -> rampart_assurance::EvidenceEvaluation {
+        rampart_assurance::evaluate(model, &self.evidence_assertions(), &self.judgements())
+    }
+
     /// The next id of a kind numbered `PREFIX<n>` (never reused).
     pub(crate) fn next_number<'a>(keys: impl Iterator<Item = &'a String>, prefix: &str) -> u64 {
         keys.filter_map(|k| k.strip_prefix(prefix)?.parse::<u64>().ok()).max().unwrap_or(0) + 1

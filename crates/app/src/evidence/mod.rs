@@ -57,7 +57,7 @@ pub(crate) fn settle(
     cause: &str,
     fresh_judgements: &BTreeMap<ControlId, SufficiencyJudgement>,
 ) -> Result<(EvidenceEvaluation, Vec<StatusTransition>), AppError> {
-    let mut judged = docs.controls.iter().map(|(id, s)| (*id, s.sufficiency.clone())).collect::<BTreeMap<_, _>>();
+    let mut judged = docs.judgements();
     judged.extend(fresh_judgements.iter().map(|(id, j)| (*id, j.clone())));
     let evaluation = evaluate(model, &docs.evidence_assertions(), &judged);
     let mut transitions = Vec::new();

@@ -4,9 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use rampart_assurance::{
-    Coherence, Evidence, StatusTransition, SufficiencyJudgement, VerificationStatus, assess, evaluate,
-};
+use rampart_assurance::{Coherence, Evidence, StatusTransition, SufficiencyJudgement, VerificationStatus, assess};
 use rampart_attest::audit::{AUDIT_FORMAT, AuditPackage, Claimed, PackagedAssertion, PackagedKey, PackagedRun};
 use rampart_model::{ControlId, ThreatModel};
 use schemars::JsonSchema;
@@ -59,16 +57,14 @@ pub type AuditExport = AuditPackage;
 
 /// Live evidence of a model, evaluated now (also what posture uses).
 pub(crate) fn evidence_of(model: &ThreatModel, docs: &Docs) -> Evidence {
-    let judged = docs.controls.iter().map(|(id, s)| (*id, s.sufficiency.clone())).collect();
-    evaluate(model, &docs.evidence_assertions(), &judged).evidence()
+    docs.evaluate(model).evidence()
 }
 
 impl App {
     pub async fn verification_report(&self, who: &Principal, model_id: &str) -> Result<VerificationReport, AppError> {
         let state = self.store.evidence_state(&who.workspace_id, model_id, &[RUN, FINDING]).await?;
         let docs = Docs::parse(model_id, &state.docs)?;
-        let judged = docs.controls.iter().map(|(id, s)| (*id, s.sufficiency.clone())).collect();
-        let evaluation = evaluate(&state.model, &docs.evidence_assertions(), &judged);
+        let evaluation = docs.evaluate(&state.model);
         let mut summary = StatusSummary::default();
         let mut controls = Vec::new();
         for (id, c) in evaluation.controls {
@@ -127,9 +123,8 @@ impl App {
             .collect::<Result<_, _>>()?;
         runs.sort_by(|a, b| a.submitted_at.cmp(&b.submitted_at).then_with(|| a.run.run_id.cmp(&b.run.run_id)));
         let keys = self.store.list_signing_keys(&who.workspace_id).await?;
-        let judged: BTreeMap<ControlId, SufficiencyJudgement> =
-            docs.controls.iter().map(|(id, s)| (*id, s.sufficiency.clone())).collect();
-        let evaluation = evaluate(&state.model, &docs.evidence_assertions(), &judged);
+        let judged = docs.judgements();
+        let evaluation = docs.evaluate(&state.model);
         let now = Utc::now();
         let posture = assess(&state.model, &evaluation.evidence(), now).summary;
         Ok(AuditPackage {

@@ -5,25 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rampart_app::{App, Generator, NewModel, Principal, Role};
+use rampart_app::Generator;
 use rampart_llm::{OpenAiCompatible, OpenAiConfig};
 use rampart_model::Edit;
 
 use crate::fake_llm::{self, Mode};
-
-async fn app_with(generator: Generator) -> (App, Principal, String, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = rampart_store::Store::open(dir.path().join("rampart.db").to_str().unwrap(), 4).await.unwrap();
-    let app = App::new(store).with_generator(generator);
-    let (user, ws) = app.store().create_user("i@example.com", "I").await.unwrap();
-    let who = Principal { user_id: user.id, workspace_id: ws.id, role: Role::Owner, key_id: String::new() };
-    let draft = serde_json::from_str(include_str!("../../../../examples/models/file-uploads.json")).unwrap();
-    let model = app
-        .create_model(&who, NewModel { name: "File Upload API".into(), description: String::new(), model: draft })
-        .await
-        .unwrap();
-    (app, who, model.record.id, dir)
-}
+use crate::support::app_with_model;
 
 fn llm(base_url: &str) -> Generator {
     let mut config = OpenAiConfig::new(base_url, "judge");
@@ -39,13 +26,13 @@ fn rename() -> Edit {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_llm_decides_identity_and_fails_closed() {
     // Offline: no shared words, a different thing: refused.
-    let (app, who, model, _dir) = app_with(Generator::offline()).await;
+    let (app, who, model, _dir) = app_with_model(Generator::offline()).await;
     let err = app.apply_edit(&who, &model, None, &rename()).await.unwrap_err();
     assert_eq!((err.status(), err.code()), (409, "identity_change"), "{err}");
 
     // The LLM says it is the same asset reworded: applied.
     let fake = fake_llm::start(Mode::Good, Duration::ZERO).await;
-    let (app, who, model, _dir) = app_with(llm(&fake.base_url)).await;
+    let (app, who, model, _dir) = app_with_model(llm(&fake.base_url)).await;
     let outcome = app.apply_edit(&who, &model, None, &rename()).await.unwrap();
     assert_eq!(outcome.version.version, 2);
     assert_eq!(outcome.model.assets[0].name, "Customer Documents");
@@ -58,13 +45,13 @@ async fn the_llm_decides_identity_and_fails_closed() {
 
     // The judge is down: the edit fails closed, nothing is written.
     let down = fake_llm::start(Mode::Outage, Duration::ZERO).await;
-    let (app, who, model, _dir) = app_with(llm(&down.base_url)).await;
+    let (app, who, model, _dir) = app_with_model(llm(&down.base_url)).await;
     let err = app.apply_edit(&who, &model, None, &rename()).await.unwrap_err();
     assert_eq!(err.status(), 503, "{err}");
     assert_eq!(app.list_versions(&who, &model).await.unwrap().len(), 1);
     // Garbage: 502, nothing written.
     let garbage = fake_llm::start(Mode::Garbage, Duration::ZERO).await;
-    let (app, who, model, _dir) = app_with(llm(&garbage.base_url)).await;
+    let (app, who, model, _dir) = app_with_model(llm(&garbage.base_url)).await;
     assert_eq!(app.apply_edit(&who, &model, None, &rename()).await.unwrap_err().status(), 502);
     assert_eq!(app.list_versions(&who, &model).await.unwrap().len(), 1);
 }

@@ -6,3 +6,4 @@ mod fake_llm;
 mod generation;
 mod identity;
 mod sufficiency;
+mod support;

@@ -5,29 +5,21 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rampart_app::{App, Generator, NewAssertions, NewModel, Principal, Role};
+use rampart_app::{App, Generator, NewAssertions, Principal};
 use rampart_llm::{OpenAiCompatible, OpenAiConfig};
 
 use crate::fake_llm::{self, Mode};
+use crate::support::app_with_model;
 
 async fn setup(mode: Mode) -> (App, Principal, String, tempfile::TempDir) {
     let fake = fake_llm::start(mode, Duration::ZERO).await;
     let mut config = OpenAiConfig::new(&fake.base_url, "judge");
     config.max_retries = 0;
     let generator = Generator::llm(Arc::new(OpenAiCompatible::new(config).unwrap())).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = rampart_store::Store::open(dir.path().join("rampart.db").to_str().unwrap(), 4).await.unwrap();
-    let app = App::new(store).with_generator(generator);
-    let (user, ws) = app.store().create_user("s@example.com", "S").await.unwrap();
-    let who = Principal { user_id: user.id, workspace_id: ws.id, role: Role::Owner, key_id: String::new() };
-    let draft = serde_json::from_str(include_str!("../../../../examples/models/file-uploads.json")).unwrap();
-    let model = app
-        .create_model(&who, NewModel { name: "File Upload API".into(), description: String::new(), model: draft })
-        .await
-        .unwrap();
+    let (app, who, model, dir) = app_with_model(generator).await;
     // The fake's server task keeps serving after `fake` goes out of scope.
     drop(fake);
-    (app, who, model.record.id, dir)
+    (app, who, model, dir)
 }
 
 fn assertions() -> NewAssertions {
