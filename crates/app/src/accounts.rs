@@ -1,11 +1,18 @@
 //! Users, workspaces, members, systems.
 
+use rampart_model::BoundedText;
 use rampart_store::{MembershipRecord, OrganizationGrades, Role, SystemRecord, Workspace};
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::auth::NewKey;
 use crate::error::AppError;
 use crate::{App, Principal};
+
+/// Longest workspace or system name, in characters.
+const MAX_NAME_CHARS: usize = 200;
+/// Longest system description, in characters.
+const MAX_DESCRIPTION_CHARS: usize = 10_000;
 
 /// A workspace as its member sees it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -15,38 +22,52 @@ pub struct WorkspaceView {
     pub role: Role,
 }
 
+/// A new team workspace with its first owner key (shown once): the key that
+/// created it is bound to another workspace and cannot reach this one.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NewWorkspace {
+    #[serde(flatten)]
+    pub view: WorkspaceView,
+    pub first_key: NewKey,
+}
+
 impl App {
+    /// The workspaces the caller's key reaches: its own, and no other.
     pub async fn my_workspaces(&self, who: &Principal) -> Result<Vec<WorkspaceView>, AppError> {
-        let all = self.store.workspaces_of(&who.user_id).await?;
-        Ok(all.into_iter().map(|(workspace, role)| WorkspaceView { workspace, role }).collect())
+        Ok(vec![self.get_workspace(who, &who.workspace_id).await?])
     }
 
-    pub async fn create_workspace(&self, who: &Principal, name: &str) -> Result<WorkspaceView, AppError> {
-        let workspace = self.store.create_team_workspace(&who.user_id, name).await?;
-        Ok(WorkspaceView { workspace, role: Role::Owner })
+    /// Creates a team workspace owned by the caller (an owner key is needed,
+    /// so a CI key cannot spawn workspaces) with its first key.
+    pub async fn create_workspace(&self, who: &Principal, name: &str) -> Result<NewWorkspace, AppError> {
+        who.require_owner()?;
+        let name = BoundedText::name("name", name, MAX_NAME_CHARS)?;
+        let workspace = self.store.create_team_workspace(&who.user_id, name.as_str()).await?;
+        let first_key = self.create_key_for(&who.user_id, &workspace.id, "first key", None).await?;
+        Ok(NewWorkspace { view: WorkspaceView { workspace, role: Role::Owner }, first_key })
     }
 
-    /// A workspace the caller is a member of; any other is not found.
-    async fn member_of(&self, who: &Principal, workspace_id: &str) -> Result<(Workspace, Role), AppError> {
-        Ok(self.store.workspace_for(workspace_id, &who.user_id).await?)
+    /// The caller's workspace, if `workspace_id` names it; any other is not found.
+    async fn member_of(&self, who: &Principal, workspace_id: &str) -> Result<Workspace, AppError> {
+        who.in_workspace(workspace_id)?;
+        Ok(self.store.workspace_for(workspace_id, &who.user_id).await?.0)
     }
 
     async fn owner_of(&self, who: &Principal, workspace_id: &str) -> Result<Workspace, AppError> {
-        let (ws, role) = self.member_of(who, workspace_id).await?;
-        if role != Role::Owner {
-            return Err(AppError::forbidden("only a workspace owner can do this"));
-        }
+        let ws = self.member_of(who, workspace_id).await?;
+        who.require_owner()?;
         Ok(ws)
     }
 
     pub async fn get_workspace(&self, who: &Principal, workspace_id: &str) -> Result<WorkspaceView, AppError> {
-        let (workspace, role) = self.member_of(who, workspace_id).await?;
-        Ok(WorkspaceView { workspace, role })
+        let workspace = self.member_of(who, workspace_id).await?;
+        Ok(WorkspaceView { workspace, role: who.role })
     }
 
     pub async fn rename_workspace(&self, who: &Principal, workspace_id: &str, name: &str) -> Result<(), AppError> {
         self.owner_of(who, workspace_id).await?;
-        Ok(self.store.rename_workspace(workspace_id, name).await?)
+        let name = BoundedText::name("name", name, MAX_NAME_CHARS)?;
+        Ok(self.store.rename_workspace(workspace_id, name.as_str()).await?)
     }
 
     pub async fn delete_workspace(&self, who: &Principal, workspace_id: &str) -> Result<(), AppError> {
@@ -100,8 +121,16 @@ impl App {
         Ok(self.store.remove_member(workspace_id, user_id).await?)
     }
 
-    /// Deletes the caller's account and everything only they had.
+    /// Deletes the caller's account and everything only they had. It reaches
+    /// every workspace of the user, so only an owner key of their personal
+    /// workspace may do it.
     pub async fn delete_account(&self, who: &Principal) -> Result<(), AppError> {
+        let home = self.member_of(who, &who.workspace_id).await?;
+        if !home.personal || who.role != Role::Owner {
+            return Err(AppError::forbidden(
+                "deleting an account needs an owner key of the account's personal workspace",
+            ));
+        }
         Ok(self.store.delete_user(&who.user_id).await?)
     }
 
@@ -111,7 +140,9 @@ impl App {
         name: &str,
         description: &str,
     ) -> Result<SystemRecord, AppError> {
-        Ok(self.store.create_system(&who.workspace_id, name, description).await?)
+        let name = BoundedText::name("name", name, MAX_NAME_CHARS)?;
+        let description = BoundedText::prose("description", description, MAX_DESCRIPTION_CHARS)?;
+        Ok(self.store.create_system(&who.workspace_id, name.as_str(), description.as_str()).await?)
     }
 
     pub async fn list_systems(&self, who: &Principal) -> Result<Vec<SystemRecord>, AppError> {

@@ -1,10 +1,23 @@
 //! API keys: generation, hashing, authentication, first-run bootstrap.
 //!
+//! What a key may do, decided here and in [`Principal`] only:
+//! - A key is bound to one workspace. It reads and changes that workspace
+//!   alone; a path that names any other workspace, even another of the same
+//!   user's, is not found (404), exactly like a stranger's.
+//! - Its role is its holder's current role in that workspace, capped by the
+//!   role it was created with (an owner can mint a `member` key for CI that
+//!   cannot manage members, keys or settings). Leaving a workspace revokes
+//!   the holder's keys there.
+//! - Account-wide acts (deleting the account) need an owner key of the
+//!   holder's personal workspace. A new team workspace comes with its own
+//!   first key, since the key that created it cannot reach it.
+//!
 //! A key is `rk_` + 40 base62 characters (≈238 bits) from the OS random
 //! source. Only its SHA-256 is stored (a key is high-entropy, so a fast hash
 //! is enough: there is nothing to brute-force), plus a short visible prefix so
 //! people can tell their keys apart. The key is shown once, at creation.
 
+use rampart_model::BoundedText;
 use rampart_store::{ApiKeyRecord, Role};
 use sha2::{Digest, Sha256};
 
@@ -14,6 +27,8 @@ use crate::{App, Principal};
 const KEY_PREFIX: &str = "rk_";
 const KEY_CHARS: usize = 40;
 const VISIBLE_CHARS: usize = 8;
+/// Longest key name, in characters.
+const MAX_KEY_NAME_CHARS: usize = 100;
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// A newly created key: the secret is never retrievable again.
@@ -24,14 +39,19 @@ pub struct NewKey {
 }
 
 fn generate_secret() -> Result<String, AppError> {
-    let mut out = String::from(KEY_PREFIX);
+    random_token(KEY_PREFIX)
+}
+
+/// `prefix` + 40 uniformly random base62 characters from the OS source.
+pub(crate) fn random_token(prefix: &str) -> Result<String, AppError> {
+    let mut out = String::from(prefix);
     // Rejection sampling keeps every character uniformly likely.
     let limit = 256 - (256 % ALPHABET.len());
-    while out.len() < KEY_PREFIX.len() + KEY_CHARS {
+    while out.len() < prefix.len() + KEY_CHARS {
         let mut buf = [0u8; 64];
         getrandom::fill(&mut buf).map_err(|e| AppError::Unavailable { message: format!("no randomness: {e}") })?;
         for b in buf {
-            if usize::from(b) < limit && out.len() < KEY_PREFIX.len() + KEY_CHARS {
+            if usize::from(b) < limit && out.len() < prefix.len() + KEY_CHARS {
                 out.push(char::from(ALPHABET[usize::from(b) % ALPHABET.len()]));
             }
         }
@@ -48,10 +68,23 @@ fn visible_prefix(secret: &str) -> String {
     secret.chars().take(KEY_PREFIX.len() + VISIBLE_CHARS).collect()
 }
 
+/// A fresh key secret and what the store keeps of it.
+pub(crate) fn fresh_key() -> Result<(String, rampart_store::KeyMaterial), AppError> {
+    let secret = generate_secret()?;
+    let material = rampart_store::KeyMaterial { prefix: visible_prefix(&secret), hash: hash_key(&secret) };
+    Ok((secret, material))
+}
+
 fn well_formed(secret: &str) -> bool {
-    secret.len() == KEY_PREFIX.len() + KEY_CHARS
-        && secret.starts_with(KEY_PREFIX)
-        && secret[KEY_PREFIX.len()..].bytes().all(|b| b.is_ascii_alphanumeric())
+    token_well_formed(secret, KEY_PREFIX)
+}
+
+/// Whether `token` is `prefix` + 40 base62 characters (checked before any
+/// lookup, so junk never reaches the database).
+pub(crate) fn token_well_formed(token: &str, prefix: &str) -> bool {
+    token.len() == prefix.len() + KEY_CHARS
+        && token.starts_with(prefix)
+        && token[prefix.len()..].bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 impl App {
@@ -61,24 +94,40 @@ impl App {
         if !well_formed(secret) {
             return Err(unauthorized());
         }
-        let key = self.store.find_api_key(&hash_key(secret)).await?.ok_or_else(unauthorized)?;
-        let (_, role) = self.store.workspace_for(&key.workspace_id, &key.user_id).await.map_err(|_| unauthorized())?;
-        Ok(Principal { user_id: key.user_id, workspace_id: key.workspace_id, role, key_id: key.id })
+        // Only "no such live key" is a 401: a database outage is a 503, so a
+        // client retries instead of concluding its key was revoked.
+        let (key, holder_role) = self.store.find_api_key(&hash_key(secret)).await?.ok_or_else(unauthorized)?;
+        Ok(Principal {
+            user_id: key.user_id,
+            workspace_id: key.workspace_id,
+            role: holder_role.capped_by(key.role),
+            key_id: key.id,
+        })
     }
 
-    /// Creates a key for the caller in `workspace_id` (their current one by default).
+    /// Creates a key for the caller in the key's own workspace (naming any
+    /// other is not found), granting at most `role` and never more than the
+    /// caller has.
     pub async fn create_key(
         &self,
         who: &Principal,
         workspace_id: Option<&str>,
         name: &str,
+        role: Option<Role>,
     ) -> Result<NewKey, AppError> {
-        let ws = workspace_id.unwrap_or(&who.workspace_id);
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::invalid("invalid_field", "name: a key name has 1 to 100 characters"));
+        if let Some(ws) = workspace_id {
+            who.in_workspace(ws)?;
         }
-        self.create_key_for(&who.user_id, ws, name).await
+        let name = BoundedText::name("name", name, MAX_KEY_NAME_CHARS)?;
+        if role == Some(Role::Owner) && who.role != Role::Owner {
+            return Err(AppError::forbidden("a member cannot create an owner key"));
+        }
+        // A member's key is capped at member even if they are promoted later.
+        let role = match who.role {
+            Role::Member => Some(Role::Member),
+            Role::Owner => role,
+        };
+        self.create_key_for(&who.user_id, &who.workspace_id, name.as_str(), role).await
     }
 
     pub(crate) async fn create_key_for(
@@ -86,11 +135,12 @@ impl App {
         user_id: &str,
         workspace_id: &str,
         name: &str,
+        role: Option<Role>,
     ) -> Result<NewKey, AppError> {
         let secret = generate_secret()?;
         let record = self
             .store
-            .create_api_key(workspace_id, user_id, name, &visible_prefix(&secret), &hash_key(&secret))
+            .create_api_key(workspace_id, user_id, name, role, &visible_prefix(&secret), &hash_key(&secret))
             .await?;
         Ok(NewKey { record, secret })
     }
@@ -118,7 +168,7 @@ impl App {
             return Ok(None);
         }
         let (user, ws) = self.store.create_user(email, name).await?;
-        self.create_key_for(&user.id, &ws.id, "first key").await.map(Some)
+        self.create_key_for(&user.id, &ws.id, "first key", None).await.map(Some)
     }
 }
 

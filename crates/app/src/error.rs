@@ -94,6 +94,13 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<rampart_model::TextError> for AppError {
+    fn from(e: rampart_model::TextError) -> Self {
+        let details = serde_json::json!({ "field": e.field });
+        AppError::Invalid { code: "invalid_field", message: e.to_string(), details }
+    }
+}
+
 impl From<EditError> for AppError {
     fn from(e: EditError) -> Self {
         let code = e.code();

@@ -15,12 +15,13 @@ mod edits;
 mod error;
 mod evidence;
 mod generation;
+mod invitations;
 mod jobs;
 mod judging;
 mod models;
 mod usage;
 
-pub use accounts::WorkspaceView;
+pub use accounts::{NewWorkspace, WorkspaceView};
 pub use assessment::Assessment;
 pub use auth::{NewKey, hash_key};
 pub use chat::{ChatHistory, ChatInput, ChatReply, NewChatSession};
@@ -32,11 +33,12 @@ pub use evidence::{
     VerificationReport, VerificationSettings, normalize_repo,
 };
 pub use generation::{GeneratedModel, Generator, LlmSettings, Step};
+pub use invitations::{AcceptInvitation, AcceptedInvitation, InvitationRequest, NewInvitation};
 pub use jobs::{GENERATE_MODEL, GenerationRequest, JobEventView, JobView, WorkerConfig};
 pub use models::{ModelView, NewModel};
 pub use rampart_store::{
-    ActivityRecord, ApiKeyRecord, Backend, ChatMessage, ChatSession, MembershipRecord, ModelRecord, OrganizationGrades,
-    Page, Role, SigningKeyRecord, Store, SystemRecord, User, VersionSummary, Workspace,
+    ActivityRecord, ApiKeyRecord, Backend, ChatMessage, ChatSession, InvitationRecord, MembershipRecord, ModelRecord,
+    OrganizationGrades, Page, Role, SigningKeyRecord, Store, SystemRecord, User, VersionSummary, Workspace,
 };
 pub use usage::{DEFAULT_DAILY_AI_LIMIT, UsageQuery, UsageSummary, UsageTotals, UserUsage};
 
@@ -50,6 +52,12 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The one check of where a key may act: the workspace it is bound to.
+    /// Any other workspace, whoever owns it, is not found.
+    pub fn in_workspace(&self, workspace_id: &str) -> Result<(), AppError> {
+        if workspace_id == self.workspace_id { Ok(()) } else { Err(AppError::not_found("workspace")) }
+    }
+
     /// Owners manage members and settings.
     pub fn require_owner(&self) -> Result<(), AppError> {
         if self.role == Role::Owner { Ok(()) } else { Err(AppError::forbidden("only a workspace owner can do this")) }

@@ -72,7 +72,7 @@ async fn run(backend: &str, store: Store, seconds: u64, concurrency: usize) {
     let app = App::new(store);
     let (user, ws) = app.store().create_user("bench@example.com", "Bench").await.unwrap();
     let who = Principal { user_id: user.id, workspace_id: ws.id, role: Role::Owner, key_id: String::new() };
-    let key = app.create_key(&who, None, "bench").await.unwrap().secret;
+    let key = app.create_key(&who, None, "bench", None).await.unwrap().secret;
     let request: rampart_app::NewModel = serde_json::from_value(large_model()).unwrap();
     let model = app.create_model(&who, request).await.unwrap();
     assert_eq!(model.snapshot.control_objectives.len(), 1000);

@@ -30,6 +30,23 @@ impl FromRequestParts<App> for Caller {
     }
 }
 
+/// The caller when the request carries a key, else nobody (for the one
+/// route that also serves people without an account: accepting an invitation).
+#[derive(Debug, Clone)]
+pub struct MaybeCaller(pub Option<Principal>);
+
+impl FromRequestParts<App> for MaybeCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        if parts.headers.contains_key(axum::http::header::AUTHORIZATION) {
+            Ok(MaybeCaller(Some(Caller::from_request_parts(parts, app).await?.0)))
+        } else {
+            Ok(MaybeCaller(None))
+        }
+    }
+}
+
 /// A JSON body; malformed input is a 400 naming where it went wrong, an
 /// oversized one a 413.
 #[derive(Debug)]

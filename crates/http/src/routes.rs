@@ -55,7 +55,9 @@ impl Builder {
             _ => 200,
         };
         let path = path.into();
-        let authenticated = path.starts_with("/api/v1/") && path != "/api/v1/openapi.json";
+        // Accepting an invitation also serves people without an account yet.
+        let open = ["/api/v1/openapi.json", "/api/v1/invitations/accept"];
+        let authenticated = path.starts_with("/api/v1/") && !open.contains(&path.as_str());
         self.0.push(Route {
             method,
             path,
@@ -160,7 +162,7 @@ pub fn routes() -> Vec<Route> {
         format!("{V1}/workspaces"),
         "Create a team workspace",
         Some(schema::<accounts::NameRequest>),
-        Some(schema::<rampart_app::WorkspaceView>),
+        Some(schema::<rampart_app::NewWorkspace>),
         post(accounts::create_workspace),
     );
     b.add(
@@ -214,7 +216,7 @@ pub fn routes() -> Vec<Route> {
     b.add(
         Method::PUT,
         format!("{V1}/workspaces/{{workspace_id}}/members/{{user_id}}"),
-        "Add a member or change their role (owners)",
+        "Change a member's role (owners; people join by invitation)",
         Some(schema::<accounts::RoleRequest>),
         None,
         put(accounts::set_member),
@@ -226,6 +228,38 @@ pub fn routes() -> Vec<Route> {
         None,
         None,
         delete(accounts::remove_member),
+    );
+    b.add(
+        Method::POST,
+        format!("{V1}/workspaces/{{workspace_id}}/invitations"),
+        "Invite someone into a team workspace (owners; the token is shown once)",
+        Some(schema::<rampart_app::InvitationRequest>),
+        Some(schema::<rampart_app::NewInvitation>),
+        post(accounts::create_invitation),
+    );
+    b.add(
+        Method::GET,
+        format!("{V1}/workspaces/{{workspace_id}}/invitations"),
+        "Invitations of a workspace (owners)",
+        None,
+        Some(schema::<Vec<rampart_app::InvitationRecord>>),
+        get(accounts::list_invitations),
+    );
+    b.add(
+        Method::DELETE,
+        format!("{V1}/workspaces/{{workspace_id}}/invitations/{{invitation_id}}"),
+        "Revoke an unused invitation (owners)",
+        None,
+        None,
+        delete(accounts::revoke_invitation),
+    );
+    b.add(
+        Method::POST,
+        format!("{V1}/invitations/accept"),
+        "Accept an invitation: with a key of your account, or with no key and your email and name to create one",
+        Some(schema::<rampart_app::AcceptInvitation>),
+        Some(schema::<rampart_app::AcceptedInvitation>),
+        post(accounts::accept_invitation),
     );
     b.add(
         Method::POST,

@@ -23,6 +23,7 @@ pub mod judge;
 pub mod metadata;
 pub mod model;
 pub mod name;
+pub mod text;
 mod validate;
 
 pub use diff::{EntityChange, EntityDiff, FieldChange, ModelDiff, diff};
@@ -43,4 +44,5 @@ pub use ids::{
 pub use judge::{DeterministicJudge, IdentityProbe, IdentityVerdict, Judge, JudgeError};
 pub use metadata::{MetadataChange, MetadataRecord};
 pub use model::{Entity, EntityKind, ThreatModel, statement};
+pub use text::{BoundedText, TextError, TextKind};
 pub use validate::{MAX_NAME_CHARS, MAX_REFERENCES, MAX_TEXT_CHARS};

@@ -11,7 +11,7 @@ use crate::entity::{ComponentGrades, ControlStatus};
 use crate::error::EditError;
 use crate::ids::{ComponentId, ControlId, ControlObjectiveId};
 use crate::model::{ThreatModel, find, find_mut};
-use crate::validate::{self, MAX_TEXT_CHARS};
+use crate::validate;
 
 /// One metadata change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -49,7 +49,7 @@ impl MetadataChange {
             }
             MetadataChange::ControlNotes { control_id, notes } => {
                 find(&model.controls, *control_id).ok_or_else(|| unknown(control_id.to_string()))?;
-                validate::text("notes", notes, MAX_TEXT_CHARS, false)
+                validate::text("notes", notes, crate::text::TextKind::Prose, false)
             }
         }
     }

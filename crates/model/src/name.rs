@@ -14,7 +14,7 @@ pub enum NameError {
     WordCount(String, usize),
     #[error("a model name is at most {MAX_NAME_CHARS} characters")]
     TooLong,
-    #[error("a model name may not contain control characters")]
+    #[error("a model name may not contain control or bidirectional control characters")]
     ControlCharacters,
 }
 
@@ -25,10 +25,10 @@ fn counted_words(name: &str) -> usize {
 
 /// Normalises whitespace and checks the rules; returns the name to store.
 pub fn validate_model_name(name: &str) -> Result<String, NameError> {
-    if name.chars().any(char::is_control) {
-        return Err(NameError::ControlCharacters);
-    }
-    let normalized = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Only the character rules can fail here: length and words are checked below.
+    let normalized = crate::text::BoundedText::new("name", name, crate::text::TextKind::Name, usize::MAX, false)
+        .map_err(|_| NameError::ControlCharacters)?
+        .into_string();
     if normalized.chars().count() > MAX_NAME_CHARS {
         return Err(NameError::TooLong);
     }

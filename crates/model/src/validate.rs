@@ -12,6 +12,7 @@ use crate::entity::{
 use crate::error::EditError;
 use crate::judge::significant_words;
 use crate::model::{Entity, ThreatModel, find};
+use crate::text::{BoundedText, TextKind};
 
 /// Longest name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -20,27 +21,26 @@ pub const MAX_TEXT_CHARS: usize = 10_000;
 /// Most references one entity may hold in one list.
 pub const MAX_REFERENCES: usize = 10_000;
 
-/// Trims a text field in place and checks its length; `required` refuses empty.
-pub(crate) fn text(field: &str, value: &mut String, max: usize, required: bool) -> Result<(), EditError> {
-    let trimmed = value.trim();
-    if trimmed.len() != value.len() {
-        *value = trimmed.to_owned();
-    }
-    if required && value.is_empty() {
-        return Err(EditError::invalid(field, "must not be empty"));
-    }
-    if value.chars().count() > max {
-        return Err(EditError::invalid(field, format!("is longer than {max} characters")));
-    }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(EditError::invalid(field, "contains control characters"));
+/// Normalises a text field in place by the rules of its kind (see
+/// [`crate::text`]) and checks its length; `required` refuses empty. A name is
+/// at most [`MAX_NAME_CHARS`] characters, prose at most `MAX_TEXT_CHARS`.
+pub(crate) fn text(field: &str, value: &mut String, kind: TextKind, required: bool) -> Result<(), EditError> {
+    let max = match kind {
+        TextKind::Name => MAX_NAME_CHARS,
+        TextKind::Prose => MAX_TEXT_CHARS,
+    };
+    let checked = BoundedText::new(field, value, kind, max, required)
+        .map_err(|e| EditError::invalid(e.field, e.problem))?
+        .into_string();
+    if checked != *value {
+        *value = checked;
     }
     Ok(())
 }
 
-fn optional_text(field: &str, value: &mut Option<String>, max: usize) -> Result<(), EditError> {
+fn optional_text(field: &str, value: &mut Option<String>, kind: TextKind) -> Result<(), EditError> {
     if let Some(v) = value {
-        text(field, v, max, false)?;
+        text(field, v, kind, false)?;
         if v.is_empty() {
             *value = None;
         }
@@ -144,14 +144,14 @@ pub(crate) fn all_names_unique<E: Entity>(list: &[E], name_of: impl Fn(&E) -> &s
 
 impl ThreatModel {
     pub(crate) fn check_boundary(&self, tb: &mut TrustBoundary, prev: Option<&TrustBoundary>) -> Result<(), EditError> {
-        text("description", &mut tb.description, MAX_TEXT_CHARS, true)?;
+        text("description", &mut tb.description, TextKind::Prose, true)?;
         references("crosses", &self.assets, &tb.crosses, prev.map(|p| p.crosses.as_slice()))
     }
 
     pub(crate) fn check_component(&self, c: &mut Component, prev: Option<&Component>) -> Result<(), EditError> {
-        text("name", &mut c.name, MAX_NAME_CHARS, true)?;
-        optional_text("repo_url", &mut c.repo_url, MAX_TEXT_CHARS)?;
-        optional_text("path", &mut c.path, MAX_TEXT_CHARS)?;
+        text("name", &mut c.name, TextKind::Name, true)?;
+        optional_text("repo_url", &mut c.repo_url, TextKind::Prose)?;
+        optional_text("path", &mut c.path, TextKind::Prose)?;
         if let Some(path) = &c.path
             && (path.starts_with(['/', '\\'])
                 || path.get(1..2) == Some(":")
@@ -172,9 +172,9 @@ impl ThreatModel {
     }
 
     pub(crate) fn check_asset(&self, a: &mut Asset, prev: Option<&Asset>) -> Result<(), EditError> {
-        text("name", &mut a.name, MAX_NAME_CHARS, true)?;
-        text("description", &mut a.description, MAX_TEXT_CHARS, false)?;
-        text("notes", &mut a.notes, MAX_TEXT_CHARS, false)?;
+        text("name", &mut a.name, TextKind::Name, true)?;
+        text("description", &mut a.description, TextKind::Prose, false)?;
+        text("notes", &mut a.notes, TextKind::Prose, false)?;
         if a.security_properties.is_empty() {
             return Err(EditError::invalid("security_properties", "an asset needs at least one of C, I, A, U"));
         }
@@ -182,10 +182,10 @@ impl ThreatModel {
     }
 
     pub(crate) fn check_attacker(&self, t: &mut Attacker, prev: Option<&Attacker>) -> Result<(), EditError> {
-        text("name", &mut t.name, MAX_NAME_CHARS, true)?;
-        text("capability", &mut t.capability, MAX_TEXT_CHARS, true)?;
-        text("position", &mut t.position, MAX_TEXT_CHARS, false)?;
-        text("archetype", &mut t.archetype, MAX_NAME_CHARS, false)?;
+        text("name", &mut t.name, TextKind::Name, true)?;
+        text("capability", &mut t.capability, TextKind::Prose, true)?;
+        text("position", &mut t.position, TextKind::Prose, false)?;
+        text("archetype", &mut t.archetype, TextKind::Name, false)?;
         references(
             "trust_boundary_ids",
             &self.trust_boundaries,
@@ -195,7 +195,7 @@ impl ThreatModel {
     }
 
     pub(crate) fn check_assumption(&self, a: &mut Assumption, prev: Option<&Assumption>) -> Result<(), EditError> {
-        text("description", &mut a.description, MAX_TEXT_CHARS, true)?;
+        text("description", &mut a.description, TextKind::Prose, true)?;
         references(
             "linked_co_ids",
             &self.control_objectives,
@@ -236,9 +236,9 @@ impl ThreatModel {
                     "a non-applicability assumption is proven by evidence, not attested by a person",
                 ));
             }
-            text("attestation.attested_by", &mut att.attested_by, MAX_NAME_CHARS, true)?;
-            text("attestation.statement", &mut att.statement, MAX_TEXT_CHARS, true)?;
-            optional_text("attestation.evidence_url", &mut att.evidence_url, MAX_TEXT_CHARS)?;
+            text("attestation.attested_by", &mut att.attested_by, TextKind::Name, true)?;
+            text("attestation.statement", &mut att.statement, TextKind::Prose, true)?;
+            optional_text("attestation.evidence_url", &mut att.evidence_url, TextKind::Prose)?;
             if att.expires_at.is_some_and(|exp| exp <= att.attested_at) {
                 return Err(EditError::invalid("attestation.expires_at", "must be after attested_at"));
             }
@@ -247,8 +247,8 @@ impl ThreatModel {
     }
 
     pub(crate) fn check_control(&self, c: &mut Control, prev: Option<&Control>) -> Result<(), EditError> {
-        text("description", &mut c.description, MAX_TEXT_CHARS, true)?;
-        text("implementation_notes", &mut c.implementation_notes, MAX_TEXT_CHARS, false)?;
+        text("description", &mut c.description, TextKind::Prose, true)?;
+        text("implementation_notes", &mut c.implementation_notes, TextKind::Prose, false)?;
         if c.mappings.is_empty() {
             return Err(EditError::invalid("mappings", "a control must map to at least one control objective"));
         }
@@ -262,7 +262,7 @@ impl ThreatModel {
         let refs = std::mem::take(&mut c.framework_refs);
         for r in refs {
             let mut r = r;
-            text("framework_refs", &mut r, MAX_NAME_CHARS, true)?;
+            text("framework_refs", &mut r, TextKind::Name, true)?;
             c.framework_refs.insert(r);
         }
         Ok(())

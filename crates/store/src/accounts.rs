@@ -20,6 +20,7 @@ type KeyRow = (
     chrono::NaiveDateTime,
     Option<chrono::NaiveDateTime>,
     Option<chrono::NaiveDateTime>,
+    Option<String>,
 );
 
 fn user(r: UserRow) -> User {
@@ -40,6 +41,7 @@ fn key(r: KeyRow) -> ApiKeyRecord {
         created_at: r.5,
         last_used_at: r.6,
         revoked_at: r.7,
+        role: r.8.as_deref().map(Role::parse),
     }
 }
 
@@ -52,6 +54,7 @@ const KEY_COLUMNS: (
     api_keys::created_at,
     api_keys::last_used_at,
     api_keys::revoked_at,
+    api_keys::role,
 ) = (
     api_keys::id,
     api_keys::workspace_id,
@@ -61,6 +64,7 @@ const KEY_COLUMNS: (
     api_keys::created_at,
     api_keys::last_used_at,
     api_keys::revoked_at,
+    api_keys::role,
 );
 
 fn insert_workspace(c: &mut AnyConnection, name: &str, personal: bool, owner: &str) -> Result<Workspace, StoreError> {
@@ -84,7 +88,68 @@ fn insert_workspace(c: &mut AnyConnection, name: &str, personal: bool, owner: &s
     Ok(ws)
 }
 
-fn role_in(c: &mut AnyConnection, workspace_id: &str, user_id: &str) -> Result<Option<Role>, StoreError> {
+/// Inserts a user with their personal workspace (they own it).
+pub(crate) fn insert_user(
+    c: &mut AnyConnection,
+    email: String,
+    display_name: String,
+) -> Result<(User, Workspace), StoreError> {
+    let u = User { id: new_id(), email, display_name, created_at: now() };
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&u.id),
+            users::email.eq(&u.email),
+            users::display_name.eq(&u.display_name),
+            users::created_at.eq(u.created_at),
+        ))
+        .execute(c)
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("a user with email {} exists", u.email)),
+            other => other,
+        })?;
+    let ws = insert_workspace(c, &format!("{}'s workspace", u.display_name), true, &u.id)?;
+    insert_activity(
+        c,
+        &ws.id,
+        &NewActivity {
+            actor_user_id: Some(u.id.clone()),
+            action: "user_created".into(),
+            model_id: None,
+            entity_id: None,
+            details: serde_json::json!({"email": u.email}),
+        },
+    )?;
+    Ok((u, ws))
+}
+
+pub(crate) fn find_user(c: &mut AnyConnection, id: &str) -> Result<User, StoreError> {
+    users::table
+        .filter(users::id.eq(id))
+        .select((users::id, users::email, users::display_name, users::created_at))
+        .first::<UserRow>(c)
+        .optional()?
+        .map(user)
+        .ok_or(StoreError::NotFound("user"))
+}
+
+/// Inserts a key record with the hash of its secret.
+pub(crate) fn insert_api_key(c: &mut AnyConnection, rec: &ApiKeyRecord, hash: &str) -> Result<(), StoreError> {
+    diesel::insert_into(api_keys::table)
+        .values((
+            api_keys::id.eq(&rec.id),
+            api_keys::workspace_id.eq(&rec.workspace_id),
+            api_keys::user_id.eq(&rec.user_id),
+            api_keys::name.eq(&rec.name),
+            api_keys::prefix.eq(&rec.prefix),
+            api_keys::key_hash.eq(hash),
+            api_keys::created_at.eq(rec.created_at),
+            api_keys::role.eq(rec.role.map(Role::as_str)),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+pub(crate) fn role_in(c: &mut AnyConnection, workspace_id: &str, user_id: &str) -> Result<Option<Role>, StoreError> {
     Ok(memberships::table
         .filter(memberships::workspace_id.eq(workspace_id).and(memberships::user_id.eq(user_id)))
         .select(memberships::role)
@@ -117,49 +182,12 @@ impl Store {
         if email.is_empty() || display_name.is_empty() {
             return Err(StoreError::Invalid("a user needs an email and a display name".into()));
         }
-        self.write(move |c| {
-            let u = User { id: new_id(), email, display_name, created_at: now() };
-            diesel::insert_into(users::table)
-                .values((
-                    users::id.eq(&u.id),
-                    users::email.eq(&u.email),
-                    users::display_name.eq(&u.display_name),
-                    users::created_at.eq(u.created_at),
-                ))
-                .execute(c)
-                .map_err(|e| match StoreError::from(e) {
-                    StoreError::Conflict(_) => StoreError::Conflict(format!("a user with email {} exists", u.email)),
-                    other => other,
-                })?;
-            let ws = insert_workspace(c, &format!("{}'s workspace", u.display_name), true, &u.id)?;
-            insert_activity(
-                c,
-                &ws.id,
-                &NewActivity {
-                    actor_user_id: Some(u.id.clone()),
-                    action: "user_created".into(),
-                    model_id: None,
-                    entity_id: None,
-                    details: serde_json::json!({"email": u.email}),
-                },
-            )?;
-            Ok((u, ws))
-        })
-        .await
+        self.write(move |c| insert_user(c, email, display_name)).await
     }
 
     pub async fn get_user(&self, user_id: &str) -> Result<User, StoreError> {
         let id = user_id.to_owned();
-        self.read(move |c| {
-            users::table
-                .filter(users::id.eq(&id))
-                .select((users::id, users::email, users::display_name, users::created_at))
-                .first::<UserRow>(c)
-                .optional()?
-                .map(user)
-                .ok_or(StoreError::NotFound("user"))
-        })
-        .await
+        self.read(move |c| find_user(c, &id)).await
     }
 
     pub async fn count_users(&self) -> Result<i64, StoreError> {
@@ -218,10 +246,7 @@ impl Store {
 
     /// Creates a team workspace owned by `owner_id`.
     pub async fn create_team_workspace(&self, owner_id: &str, name: &str) -> Result<Workspace, StoreError> {
-        let (owner, name) = (owner_id.to_owned(), name.trim().to_owned());
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(StoreError::Invalid("a workspace name has 1 to 200 characters".into()));
-        }
+        let (owner, name) = (owner_id.to_owned(), name.to_owned());
         self.write(move |c| {
             let ws = insert_workspace(c, &name, false, &owner)?;
             insert_activity(
@@ -273,10 +298,7 @@ impl Store {
     }
 
     pub async fn rename_workspace(&self, workspace_id: &str, name: &str) -> Result<(), StoreError> {
-        let (ws, name) = (workspace_id.to_owned(), name.trim().to_owned());
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(StoreError::Invalid("a workspace name has 1 to 200 characters".into()));
-        }
+        let (ws, name) = (workspace_id.to_owned(), name.to_owned());
         self.write(move |c| {
             let n = diesel::update(workspaces::table.filter(workspaces::id.eq(&ws)))
                 .set(workspaces::name.eq(&name))
@@ -355,41 +377,20 @@ impl Store {
         .await
     }
 
-    /// Adds a member or changes their role. Personal workspaces have one member.
+    /// Changes a member's role (people join by invitation). A workspace
+    /// keeps at least one owner.
     pub async fn set_member(&self, workspace_id: &str, user_id: &str, role: Role) -> Result<(), StoreError> {
         let (ws, user) = (workspace_id.to_owned(), user_id.to_owned());
         self.write(move |c| {
-            let personal = is_personal(c, &ws)?;
-            if personal {
-                return Err(StoreError::Conflict("a personal workspace has no other members".into()));
+            let current = role_in(c, &ws, &user)?.ok_or(StoreError::NotFound("member"))?;
+            if current == Role::Owner && role != Role::Owner && owners(c, &ws)? == 1 {
+                return Err(StoreError::Conflict("a workspace keeps at least one owner".into()));
             }
-            let exists: i64 = users::table.filter(users::id.eq(&user)).count().get_result(c)?;
-            if exists == 0 {
-                return Err(StoreError::NotFound("user"));
-            }
-            match role_in(c, &ws, &user)? {
-                Some(current) => {
-                    if current == Role::Owner && role != Role::Owner && owners(c, &ws)? == 1 {
-                        return Err(StoreError::Conflict("a workspace keeps at least one owner".into()));
-                    }
-                    diesel::update(
-                        memberships::table
-                            .filter(memberships::workspace_id.eq(&ws).and(memberships::user_id.eq(&user))),
-                    )
-                    .set(memberships::role.eq(role.as_str()))
-                    .execute(c)?;
-                }
-                None => {
-                    diesel::insert_into(memberships::table)
-                        .values((
-                            memberships::workspace_id.eq(&ws),
-                            memberships::user_id.eq(&user),
-                            memberships::role.eq(role.as_str()),
-                            memberships::created_at.eq(now()),
-                        ))
-                        .execute(c)?;
-                }
-            }
+            diesel::update(
+                memberships::table.filter(memberships::workspace_id.eq(&ws).and(memberships::user_id.eq(&user))),
+            )
+            .set(memberships::role.eq(role.as_str()))
+            .execute(c)?;
             Ok(())
         })
         .await
@@ -423,6 +424,7 @@ impl Store {
         workspace_id: &str,
         user_id: &str,
         name: &str,
+        role: Option<Role>,
         prefix: &str,
         key_hash: &str,
     ) -> Result<ApiKeyRecord, StoreError> {
@@ -435,28 +437,21 @@ impl Store {
             created_at: now(),
             last_used_at: None,
             revoked_at: None,
+            role,
         };
         let hash = key_hash.to_owned();
         self.write(move |c| {
             role_in(c, &rec.workspace_id, &rec.user_id)?.ok_or(StoreError::NotFound("workspace"))?;
-            diesel::insert_into(api_keys::table)
-                .values((
-                    api_keys::id.eq(&rec.id),
-                    api_keys::workspace_id.eq(&rec.workspace_id),
-                    api_keys::user_id.eq(&rec.user_id),
-                    api_keys::name.eq(&rec.name),
-                    api_keys::prefix.eq(&rec.prefix),
-                    api_keys::key_hash.eq(&hash),
-                    api_keys::created_at.eq(rec.created_at),
-                ))
-                .execute(c)?;
+            insert_api_key(c, &rec, &hash)?;
             Ok(rec)
         })
         .await
     }
 
-    /// The live key with this hash, if any, whose owner is still a member.
-    pub async fn find_api_key(&self, key_hash: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+    /// The live key with this hash, if any, whose holder is still a member,
+    /// with the holder's role in the key's workspace (one query: this runs on
+    /// every request).
+    pub async fn find_api_key(&self, key_hash: &str) -> Result<Option<(ApiKeyRecord, Role)>, StoreError> {
         let hash = key_hash.to_owned();
         self.read(move |c| {
             let row = api_keys::table
@@ -466,10 +461,30 @@ impl Store {
                         .and(memberships::user_id.eq(api_keys::user_id))),
                 )
                 .filter(api_keys::key_hash.eq(&hash).and(api_keys::revoked_at.is_null()))
-                .select(KEY_COLUMNS)
-                .first::<KeyRow>(c)
+                .select((KEY_COLUMNS, memberships::role))
+                .first::<(KeyRow, String)>(c)
                 .optional()?;
-            Ok(row.map(key))
+            Ok(row.map(|(k, role)| (key(k), Role::parse(&role))))
+        })
+        .await
+    }
+
+    /// A user by email (for operators' commands on the server's host).
+    pub async fn find_user_by_email(&self, email: &str) -> Result<Option<(User, Workspace)>, StoreError> {
+        let email = email.trim().to_lowercase();
+        self.read(move |c| {
+            let found = users::table
+                .filter(users::email.eq(&email))
+                .select((users::id, users::email, users::display_name, users::created_at))
+                .first::<UserRow>(c)
+                .optional()?;
+            let Some(u) = found.map(user) else { return Ok(None) };
+            let personal = memberships::table
+                .inner_join(workspaces::table)
+                .filter(memberships::user_id.eq(&u.id).and(workspaces::personal.eq(true)))
+                .select((workspaces::id, workspaces::name, workspaces::personal, workspaces::created_at))
+                .first::<WorkspaceRow>(c)?;
+            Ok(Some((u, workspace(personal))))
         })
         .await
     }

@@ -13,6 +13,7 @@ mod chat;
 mod conn;
 mod error;
 mod evidence;
+mod invitations;
 pub mod jobs;
 mod models;
 mod records;
@@ -25,9 +26,10 @@ pub mod testing;
 pub use conn::Backend;
 pub use error::StoreError;
 pub use evidence::{EvidenceDoc, EvidenceLogEntry, EvidenceState, EvidenceWrite};
+pub use invitations::{Accepted, Accepter, KeyMaterial};
 pub use records::{
-    ActivityRecord, ApiKeyRecord, ChatMessage, ChatSession, JobEvent, JobRecord, MAX_PAGE, MembershipRecord,
-    ModelRecord, NewActivity, OrganizationGrades, Page, Role, SigningKeyRecord, SystemRecord, UsageRow, User,
-    VersionRecord, VersionSummary, Workspace,
+    ActivityRecord, ApiKeyRecord, ChatMessage, ChatSession, InvitationRecord, JobEvent, JobRecord, MAX_PAGE,
+    MembershipRecord, ModelRecord, NewActivity, OrganizationGrades, Page, Role, SigningKeyRecord, SystemRecord,
+    UsageRow, User, VersionRecord, VersionSummary, Workspace,
 };
 pub use store::Store;

@@ -23,6 +23,14 @@ impl Role {
         }
     }
 
+    /// This role, capped by a key's grant.
+    pub fn capped_by(self, cap: Option<Role>) -> Role {
+        match (self, cap) {
+            (Role::Owner, Some(Role::Member)) => Role::Member,
+            (role, _) => role,
+        }
+    }
+
     pub(crate) fn parse(s: &str) -> Role {
         // Only these two strings are ever written.
         if s == "owner" { Role::Owner } else { Role::Member }
@@ -76,6 +84,31 @@ pub struct ApiKeyRecord {
     pub prefix: String,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+    /// The most this key may do in its workspace; none means whatever its
+    /// holder's role allows. A key never does more than its holder may.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+}
+
+/// An invitation into a team workspace; its token is shown once, at creation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct InvitationRecord {
+    pub id: String,
+    pub workspace_id: String,
+    /// The role the accepter gets.
+    pub role: Role,
+    /// When set, only the user with this email may accept it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<NaiveDateTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 

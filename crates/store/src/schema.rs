@@ -42,6 +42,7 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        role -> Nullable<Text>,
     }
 }
 
@@ -67,6 +68,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         created_by_job -> Nullable<Text>,
+        revision -> BigInt,
     }
 }
 
@@ -230,3 +232,19 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(api_keys -> workspaces (workspace_id));
 diesel::joinable!(models -> workspaces (workspace_id));
 diesel::joinable!(model_versions -> models (model_id));
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        workspace_id -> Text,
+        token_hash -> Text,
+        role -> Text,
+        email -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_by -> Nullable<Text>,
+        accepted_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}

@@ -26,13 +26,10 @@ impl Store {
         let rec = SystemRecord {
             id: new_id(),
             workspace_id: workspace_id.to_owned(),
-            name: name.trim().to_owned(),
-            description: description.trim().to_owned(),
+            name: name.to_owned(),
+            description: description.to_owned(),
             created_at: now(),
         };
-        if rec.name.is_empty() || rec.name.chars().count() > 200 {
-            return Err(StoreError::Invalid("a system name has 1 to 200 characters".into()));
-        }
         self.write(move |c| {
             diesel::insert_into(systems::table)
                 .values((

@@ -39,3 +39,20 @@ pub fn fresh_postgres_database(admin_url: &str) -> Result<String, StoreError> {
         .ok_or_else(|| StoreError::Invalid(format!("{POSTGRES_URL_VAR} must end in /DBNAME")))?;
     Ok(format!("{base}/{name}"))
 }
+
+/// Simulates a database outage: refuses new connections to the database at
+/// `db_url` and ends every session on it, so the next query of a pool fails.
+pub fn cut_off_postgres_database(admin_url: &str, db_url: &str) -> Result<(), StoreError> {
+    let name = db_url
+        .rsplit_once('/')
+        .map(|(_, n)| n.to_owned())
+        .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .ok_or_else(|| StoreError::Invalid(format!("not a test database URL: {db_url}")))?;
+    let mut conn = diesel::PgConnection::establish(admin_url).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).execute(&mut conn)?;
+    diesel::sql_query(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    ))
+    .execute(&mut conn)?;
+    Ok(())
+}

@@ -28,7 +28,7 @@ impl Served {
             role: rampart_app::Role::Owner,
             key_id: String::new(),
         };
-        let key = app.create_key(&who, None, "ci").await.unwrap().secret;
+        let key = app.create_key(&who, None, "ci", None).await.unwrap().secret;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let router = rampart_http::router(app);

@@ -3,12 +3,12 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use rampart_app::{ApiKeyRecord, App, MembershipRecord, NewKey, Role, SystemRecord, WorkspaceView};
+use rampart_app::{ApiKeyRecord, App, MembershipRecord, NewKey, NewWorkspace, Role, SystemRecord, WorkspaceView};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiResult;
-use crate::extract::{Body, Caller, Path};
+use crate::extract::{Body, Caller, MaybeCaller, Path};
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Me {
@@ -20,6 +20,10 @@ pub struct Me {
 #[serde(deny_unknown_fields)]
 pub struct KeyRequest {
     pub name: String,
+    /// The most the key may do: `member` for a CI key that cannot manage
+    /// members, keys or settings. Default: the caller's own role.
+    #[serde(default)]
+    pub role: Option<Role>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -62,7 +66,7 @@ pub async fn create_key(
     Caller(who): Caller,
     Body(req): Body<KeyRequest>,
 ) -> ApiResult<(StatusCode, Json<NewKey>)> {
-    Ok((StatusCode::CREATED, Json(app.create_key(&who, None, &req.name).await?)))
+    Ok((StatusCode::CREATED, Json(app.create_key(&who, None, &req.name, req.role).await?)))
 }
 
 pub async fn create_workspace_key(
@@ -71,7 +75,7 @@ pub async fn create_workspace_key(
     Path(workspace_id): Path<String>,
     Body(req): Body<KeyRequest>,
 ) -> ApiResult<(StatusCode, Json<NewKey>)> {
-    Ok((StatusCode::CREATED, Json(app.create_key(&who, Some(&workspace_id), &req.name).await?)))
+    Ok((StatusCode::CREATED, Json(app.create_key(&who, Some(&workspace_id), &req.name, req.role).await?)))
 }
 
 pub async fn revoke_key(
@@ -91,7 +95,7 @@ pub async fn create_workspace(
     State(app): State<App>,
     Caller(who): Caller,
     Body(req): Body<NameRequest>,
-) -> ApiResult<(StatusCode, Json<WorkspaceView>)> {
+) -> ApiResult<(StatusCode, Json<NewWorkspace>)> {
     Ok((StatusCode::CREATED, Json(app.create_workspace(&who, &req.name).await?)))
 }
 
@@ -218,4 +222,38 @@ pub async fn set_grades(
 ) -> ApiResult<StatusCode> {
     app.set_organization_grades(&who, &id, grades).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn create_invitation(
+    State(app): State<App>,
+    Caller(who): Caller,
+    Path(ws): Path<String>,
+    Body(req): Body<rampart_app::InvitationRequest>,
+) -> ApiResult<(StatusCode, Json<rampart_app::NewInvitation>)> {
+    Ok((StatusCode::CREATED, Json(app.create_invitation(&who, &ws, &req).await?)))
+}
+
+pub async fn list_invitations(
+    State(app): State<App>,
+    Caller(who): Caller,
+    Path(ws): Path<String>,
+) -> ApiResult<Json<Vec<rampart_app::InvitationRecord>>> {
+    Ok(Json(app.list_invitations(&who, &ws).await?))
+}
+
+pub async fn revoke_invitation(
+    State(app): State<App>,
+    Caller(who): Caller,
+    Path((ws, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    app.revoke_invitation(&who, &ws, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn accept_invitation(
+    State(app): State<App>,
+    MaybeCaller(who): MaybeCaller,
+    Body(req): Body<rampart_app::AcceptInvitation>,
+) -> ApiResult<(StatusCode, Json<rampart_app::AcceptedInvitation>)> {
+    Ok((StatusCode::CREATED, Json(app.accept_invitation(who.as_ref(), &req).await?)))
 }

@@ -252,6 +252,7 @@ async fn keys_are_shown_once_and_revocable() {
 async fn team_workspaces_members_grades_and_account_deletion() {
     each_backend(|server| async move {
         let alice = server.user("alice@example.com").await;
+        let alice_personal = alice.key.clone();
         let bob = server.user("bob@example.com").await;
         let (_, bob_me) = bob.json(Method::GET, "/api/v1/me", None).await;
         let bob_id = bob_me["user"]["id"].as_str().unwrap().to_owned();
@@ -260,13 +261,63 @@ async fn team_workspaces_members_grades_and_account_deletion() {
             alice.json(Method::POST, "/api/v1/workspaces", Some(json!({"name": "Payments team"}))).await;
         assert_eq!(status, 201);
         let t = format!("/api/v1/workspaces/{}", team["id"].as_str().unwrap());
-        // Bob is not a member yet: the workspace does not exist for him.
+        // Alice's personal key is bound to her personal workspace; the team
+        // comes with its own first key.
+        assert_eq!(alice.json(Method::GET, &t, None).await.0, 404);
+        let alice = crate::server::Session {
+            server: server.clone(),
+            key: team["first_key"]["secret"].as_str().unwrap().to_owned(),
+        };
+        // Bob is not a member yet: the workspace does not exist for him, and
+        // an owner cannot pull him in without his consent.
         assert_eq!(bob.json(Method::GET, &t, None).await.0, 404);
-        assert_eq!(
-            alice.json(Method::PUT, &format!("{t}/members/{bob_id}"), Some(json!({"role": "member"}))).await.0,
-            204
-        );
+        let (status, _) =
+            alice.json(Method::PUT, &format!("{t}/members/{bob_id}"), Some(json!({"role": "member"}))).await;
+        assert_eq!(status, 404);
+        // He joins by invitation, accepted with his own key; that gives him a
+        // key for the team.
+        let (status, invitation) = alice
+            .json(
+                Method::POST,
+                &format!("{t}/invitations"),
+                Some(json!({"role": "member", "email": "Bob@Example.com"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{invitation}");
+        let token = invitation["token"].as_str().unwrap().to_owned();
+        assert!(token.starts_with("ri_"));
+        let (_, listed) = alice.json(Method::GET, &format!("{t}/invitations"), None).await;
+        assert!(!listed.to_string().contains(&token), "the token is shown once");
+        let (status, accepted) =
+            bob.json(Method::POST, "/api/v1/invitations/accept", Some(json!({"token": token}))).await;
+        assert_eq!(status, 201, "{accepted}");
+        assert_eq!(accepted["workspace"]["role"], "member");
+        assert!(accepted.get("personal_key").is_none());
+        let (status, _) = bob.json(Method::POST, "/api/v1/invitations/accept", Some(json!({"token": token}))).await;
+        assert_eq!(status, 404, "used once");
+        let bob = crate::server::Session {
+            server: server.clone(),
+            key: accepted["key"]["secret"].as_str().unwrap().to_owned(),
+        };
         assert_eq!(bob.json(Method::GET, &t, None).await.1["role"], "member");
+        // Someone with no account accepts with their email and name.
+        let (_, open) = alice.json(Method::POST, &format!("{t}/invitations"), Some(json!({"role": "member"}))).await;
+        let anonymous = server.http.post(format!("{}/api/v1/invitations/accept", server.base));
+        let res = anonymous
+            .json(&json!({"token": open["token"], "email": "dan@example.com", "display_name": "Dan"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let dan: serde_json::Value = res.json().await.unwrap();
+        assert!(dan["personal_key"]["secret"].as_str().unwrap().starts_with("rk_"));
+        let dan =
+            crate::server::Session { server: server.clone(), key: dan["key"]["secret"].as_str().unwrap().to_owned() };
+        assert_eq!(dan.json(Method::GET, "/api/v1/me", None).await.1["workspace"]["id"], team["id"]);
+        let (_, dan_me) = dan.json(Method::GET, "/api/v1/me", None).await;
+        let dan_id = dan_me["user"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(alice.json(Method::DELETE, &format!("{t}/members/{dan_id}"), None).await.0, 204);
+        assert_eq!(dan.json(Method::GET, "/api/v1/me", None).await.0, 401, "leaving revokes the key");
 
         // Grades are settings: members read, owners write; values are bounded.
         assert_eq!(
@@ -281,17 +332,20 @@ async fn team_workspaces_members_grades_and_account_deletion() {
         assert_eq!(bob.json(Method::PATCH, &t, Some(json!({"name": "Mine now"}))).await.0, 403);
         assert_eq!(bob.json(Method::DELETE, &t, None).await.0, 403);
 
-        // A key for the team workspace, then Alice deletes her account:
-        // the team passes to Bob, her personal data goes.
-        let (status, team_key) = bob.json(Method::POST, &format!("{t}/keys"), Some(json!({"name": "team"}))).await;
-        assert_eq!(status, 201);
-        let bob_team =
-            crate::server::Session { server: server.clone(), key: team_key["secret"].as_str().unwrap().to_owned() };
-        assert_eq!(alice.json(Method::DELETE, "/api/v1/me", None).await.0, 204);
+        // Alice deletes her account (with her personal key; the team key
+        // cannot): the team passes to Bob, her personal data goes.
+        let bob_team = bob.clone();
+        assert_eq!(alice.json(Method::DELETE, "/api/v1/me", None).await.0, 403);
+        let alice_home = server_session(&server, &alice_personal);
+        assert_eq!(alice_home.json(Method::DELETE, "/api/v1/me", None).await.0, 204);
         assert_eq!(alice.json(Method::GET, "/api/v1/me", None).await.0, 401, "her keys died with her");
         let (_, me) = bob_team.json(Method::GET, "/api/v1/me", None).await;
         assert_eq!(me["workspace"]["role"], "owner", "{me}");
         assert_eq!(bob_team.json(Method::GET, &format!("{t}/members"), None).await.1.as_array().unwrap().len(), 1);
     })
     .await;
+}
+
+fn server_session(server: &crate::server::Server, key: &str) -> crate::server::Session {
+    crate::server::Session { server: server.clone(), key: key.to_owned() }
 }

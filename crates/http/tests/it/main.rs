@@ -9,4 +9,5 @@ mod evidence;
 mod generation;
 mod isolation;
 mod openapi;
+mod outage;
 mod server;

@@ -21,7 +21,7 @@ pub struct Session {
 }
 
 impl Server {
-    async fn start(store: Store) -> Server {
+    pub async fn start(store: Store) -> Server {
         let app = App::new(store);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -39,7 +39,7 @@ impl Server {
             role: rampart_app::Role::Owner,
             key_id: String::new(),
         };
-        let key = self.app.create_key(&who, None, "tests").await.unwrap();
+        let key = self.app.create_key(&who, None, "tests", None).await.unwrap();
         Session { server: self.clone(), key: key.secret }
     }
 }

@@ -17,7 +17,7 @@ async fn foreign_ids_are_not_found_and_change_nothing() {
         let v1 = file_uploads();
         let model = store.create_model(&a_ws.id, &alice.id, "File Upload API", "", &v1).await.unwrap();
         let system = store.create_system(&a_ws.id, "Storefront", "").await.unwrap();
-        let key = store.create_api_key(&a_ws.id, &alice.id, "ci", "rp_a", "hash-a").await.unwrap();
+        let key = store.create_api_key(&a_ws.id, &alice.id, "ci", None, "rp_a", "hash-a").await.unwrap();
         let before = store.get_version(&a_ws.id, &model.id, None).await.unwrap();
 
         // Mallory, in her own workspace, names Alice's ids.
