@@ -161,6 +161,31 @@ impl App {
         Ok(self.store.revoke_api_key(&who.workspace_id, key_id).await?)
     }
 
+    /// A new owner key for the user with `email`, for an operator on the
+    /// server's host (a lost first key): for their personal workspace, or for
+    /// `workspace_id` if they own it. Nothing over the network reaches this.
+    pub async fn operator_mint_key(
+        &self,
+        email: &str,
+        workspace_id: Option<&str>,
+        name: &str,
+    ) -> Result<NewKey, AppError> {
+        let name = BoundedText::name("name", name, MAX_KEY_NAME_CHARS)?;
+        let (user, personal) =
+            self.store.find_user_by_email(email).await?.ok_or_else(|| AppError::not_found(format!("user {email}")))?;
+        let workspace = match workspace_id {
+            None => personal.id,
+            Some(ws) => {
+                let (found, role) = self.store.workspace_for(ws, &user.id).await?;
+                if role != Role::Owner {
+                    return Err(AppError::forbidden(format!("{email} does not own workspace {ws}")));
+                }
+                found.id
+            }
+        };
+        self.create_key_for(&user.id, &workspace, name.as_str(), None).await
+    }
+
     /// On an empty database: creates the first user, their workspace and a key.
     /// Returns `None` when users exist already.
     pub async fn bootstrap(&self, email: &str, name: &str) -> Result<Option<NewKey>, AppError> {

@@ -9,9 +9,6 @@ use serde::Serialize;
 use crate::error::AppError;
 use crate::{App, Principal};
 
-/// How often an edit without an expected version is retried after losing a race.
-const MAX_ATTEMPTS: usize = 8;
-
 /// What a structural edit produced.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct EditOutcome {
@@ -82,7 +79,9 @@ fn target(edit: &Edit) -> Option<String> {
 impl App {
     /// Applies a structural edit to the live view and stores the next
     /// version. With `expected_version`, the edit is refused (409) unless the
-    /// model is still at that version.
+    /// model is still at that version. A factor, metadata or evidence write
+    /// that lands between reading and writing makes the edit start over on
+    /// the new state, so the new version never drops it.
     pub async fn apply_edit(
         &self,
         who: &Principal,
@@ -90,20 +89,10 @@ impl App {
         expected_version: Option<u32>,
         edit: &Edit,
     ) -> Result<EditOutcome, AppError> {
-        // Without an expected version the caller asked for "apply this to
-        // whatever is current", so a lost race is retried on the new current
-        // version; with one, the conflict is theirs to resolve.
-        let attempts = if expected_version.is_some() { 1 } else { MAX_ATTEMPTS };
-        let mut last = None;
-        for _ in 0..attempts {
-            match self.try_apply_edit(who, model_id, expected_version, edit).await {
-                Err(AppError::Conflict { code: "version_conflict", message, details }) => {
-                    last = Some(AppError::Conflict { code: "version_conflict", message, details });
-                }
-                other => return other,
-            }
-        }
-        Err(last.unwrap_or_else(|| AppError::Internal { message: "edit not attempted".into() }))
+        crate::retry::serially(&self.model_locks, model_id, || {
+            self.try_apply_edit(who, model_id, expected_version, edit)
+        })
+        .await
     }
 
     async fn try_apply_edit(
@@ -114,15 +103,11 @@ impl App {
         edit: &Edit,
     ) -> Result<EditOutcome, AppError> {
         let ws = &who.workspace_id;
-        let live = self.store.live_model(ws, model_id).await?;
+        let (live, revision) = self.store.live_state(ws, model_id).await?;
         if let Some(expected) = expected_version
             && expected != live.version
         {
-            return Err(AppError::Conflict {
-                code: "version_conflict",
-                message: format!("the model is at version {}, not {expected}", live.version),
-                details: serde_json::json!({ "current_version": live.version }),
-            });
+            return Err(rampart_store::StoreError::VersionConflict { current: live.version, expected }.into());
         }
         let applied = match self.generator.provider() {
             Some(provider) => crate::judging::apply_with_llm(&live, edit, provider.as_ref()).await?,
@@ -135,15 +120,10 @@ impl App {
             }
             _ => AppError::from(e),
         })?;
+        self.limits.model.check_model(&applied.model)?;
         let events = applied.effects.iter().map(|e| event(who, model_id, e)).collect();
-        let version = self.store.append_version(ws, model_id, &who.user_id, &applied.model, events).await.map_err(
-            |e| match e {
-                rampart_store::StoreError::Conflict(message) => {
-                    AppError::Conflict { code: "version_conflict", message, details: serde_json::Value::Null }
-                }
-                other => other.into(),
-            },
-        )?;
+        let version =
+            self.store.append_version(ws, model_id, &who.user_id, &applied.model, events, Some(revision)).await?;
         Ok(EditOutcome { version, effects: applied.effects, model: applied.model })
     }
 
@@ -163,18 +143,21 @@ impl App {
                 return Err(AppError::invalid("invalid_field", format!("{other} carries no risk factors")));
             }
         };
-        let live = self.store.live_model(&who.workspace_id, model_id).await?;
-        let request = RevisionRequest {
-            seq: 0,
-            subject,
-            model_version: live.version,
-            editor: who.user_id.clone(),
-            at: chrono::Utc::now(),
-            change_reason: change_reason.to_owned(),
-            patch,
-        };
-        let revision = live.record_factor_edit(request).map_err(subject_not_found)?;
-        Ok(self.store.append_factor_revision(&who.workspace_id, model_id, &revision).await?)
+        crate::retry::serially(&self.model_locks, model_id, || async {
+            let (live, state) = self.store.live_state(&who.workspace_id, model_id).await?;
+            let request = RevisionRequest {
+                seq: 0,
+                subject: subject.clone(),
+                model_version: live.version,
+                editor: who.user_id.clone(),
+                at: chrono::Utc::now(),
+                change_reason: change_reason.to_owned(),
+                patch,
+            };
+            let revision = live.record_factor_edit(request).map_err(subject_not_found)?;
+            Ok(self.store.append_factor_revision(&who.workspace_id, model_id, &revision, Some(state)).await?)
+        })
+        .await
     }
 
     /// Records a metadata change (CAL, grades, control status or notes; no new version).
@@ -182,11 +165,17 @@ impl App {
         &self,
         who: &Principal,
         model_id: &str,
-        mut change: MetadataChange,
+        change: MetadataChange,
     ) -> Result<(), AppError> {
-        let live = self.store.live_model(&who.workspace_id, model_id).await?;
-        change.validate(&live).map_err(subject_not_found)?;
-        self.store.append_metadata(&who.workspace_id, model_id, &who.user_id, &change).await?;
-        Ok(())
+        crate::retry::serially(&self.model_locks, model_id, || {
+            let mut change = change.clone();
+            async move {
+                let (live, state) = self.store.live_state(&who.workspace_id, model_id).await?;
+                change.validate(&live).map_err(subject_not_found)?;
+                self.store.append_metadata(&who.workspace_id, model_id, &who.user_id, &change, Some(state)).await?;
+                Ok(())
+            }
+        })
+        .await
     }
 }

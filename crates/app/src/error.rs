@@ -87,6 +87,16 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(what) => AppError::not_found(what),
             StoreError::Conflict(message) => AppError::Conflict { code: "conflict", message, details: Value::Null },
+            StoreError::VersionConflict { current, .. } => AppError::Conflict {
+                code: "version_conflict",
+                message: e.to_string(),
+                details: serde_json::json!({ "current_version": current }),
+            },
+            StoreError::StateChanged => AppError::Conflict {
+                code: "state_changed",
+                message: "the model kept changing while this change was retried; try again".into(),
+                details: Value::Null,
+            },
             StoreError::Invalid(message) => AppError::invalid("invalid", message),
             StoreError::Unavailable(message) => AppError::Unavailable { message },
             other => AppError::Internal { message: other.to_string() },
@@ -98,6 +108,13 @@ impl From<rampart_model::TextError> for AppError {
     fn from(e: rampart_model::TextError) -> Self {
         let details = serde_json::json!({ "field": e.field });
         AppError::Invalid { code: "invalid_field", message: e.to_string(), details }
+    }
+}
+
+impl From<rampart_model::LimitExceeded> for AppError {
+    fn from(e: rampart_model::LimitExceeded) -> Self {
+        let details = serde_json::json!({ "limit": e.limit, "max": e.max, "actual": e.actual });
+        AppError::Invalid { code: "limit_exceeded", message: e.to_string(), details }
     }
 }
 

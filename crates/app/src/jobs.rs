@@ -254,6 +254,7 @@ impl App {
         drop(tx);
         let _ = writer.await;
         let generated = generated?;
+        self.limits.model.check_model(&generated.model)?;
         let record = self
             .store
             .create_model_for_job(

@@ -19,6 +19,7 @@ mod invitations;
 mod jobs;
 mod judging;
 mod models;
+mod retry;
 mod usage;
 
 pub use accounts::{NewWorkspace, WorkspaceView};
@@ -36,6 +37,7 @@ pub use generation::{GeneratedModel, Generator, LlmSettings, Step};
 pub use invitations::{AcceptInvitation, AcceptedInvitation, InvitationRequest, NewInvitation};
 pub use jobs::{GENERATE_MODEL, GenerationRequest, JobEventView, JobView, WorkerConfig};
 pub use models::{ModelView, NewModel};
+pub use rampart_model::ModelLimits;
 pub use rampart_store::{
     ActivityRecord, ApiKeyRecord, Backend, ChatMessage, ChatSession, InvitationRecord, MembershipRecord, ModelRecord,
     OrganizationGrades, Page, Role, SigningKeyRecord, Store, SystemRecord, User, VersionSummary, Workspace,
@@ -64,18 +66,50 @@ impl Principal {
     }
 }
 
+/// How much one workspace may store, set by the operator: a request beyond
+/// a limit is refused (422 `limit_exceeded`, naming the limit) before any
+/// work is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub model: rampart_model::ModelLimits,
+    /// Most live assertions on one control or assumption.
+    pub assertions_per_subject: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { model: rampart_model::ModelLimits::default(), assertions_per_subject: 200 }
+    }
+}
+
 /// The application: cheap to clone, shared by every request.
 #[derive(Debug, Clone)]
 pub struct App {
     pub(crate) store: Store,
     pub(crate) generator: Generator,
     pub(crate) daily_ai_limit: u32,
+    pub(crate) limits: Limits,
+    pub(crate) assessments: assessment::AssessmentCache,
+    pub(crate) model_locks: retry::ModelLocks,
 }
 
 impl App {
     /// An application over `store`, generating models offline.
     pub fn new(store: Store) -> App {
-        App { store, generator: Generator::offline(), daily_ai_limit: usage::DEFAULT_DAILY_AI_LIMIT }
+        App {
+            store,
+            generator: Generator::offline(),
+            daily_ai_limit: usage::DEFAULT_DAILY_AI_LIMIT,
+            limits: Limits::default(),
+            assessments: assessment::AssessmentCache::default(),
+            model_locks: retry::ModelLocks::default(),
+        }
+    }
+
+    /// The same application with other size limits.
+    pub fn with_limits(mut self, limits: Limits) -> App {
+        self.limits = limits;
+        self
     }
 
     /// The same application with another per-user daily AI request limit.

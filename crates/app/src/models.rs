@@ -1,6 +1,6 @@
 //! Models and their versions.
 
-use rampart_model::{ModelDiff, ModelDraft, ThreatModel, diff, name::validate_model_name};
+use rampart_model::{BoundedText, ModelDiff, ModelDraft, ThreatModel, diff, name::validate_model_name};
 use rampart_store::{ModelRecord, Page, VersionSummary};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -39,16 +39,12 @@ fn checked_name(name: &str) -> Result<String, AppError> {
 impl App {
     pub async fn create_model(&self, who: &Principal, request: NewModel) -> Result<ModelView, AppError> {
         let name = checked_name(&request.name)?;
-        if request.description.chars().count() > MAX_DESCRIPTION {
-            return Err(AppError::invalid(
-                "invalid_field",
-                format!("description: at most {MAX_DESCRIPTION} characters"),
-            ));
-        }
+        let description = BoundedText::prose("description", &request.description, MAX_DESCRIPTION)?;
+        self.limits.model.check_draft(&request.model)?;
         let first = ThreatModel::create(&request.model)?.model;
         let record = self
             .store
-            .create_model(&who.workspace_id, &who.user_id, &name, request.description.trim(), &first)
+            .create_model(&who.workspace_id, &who.user_id, &name, description.as_str(), &first)
             .await
             .map_err(|e| match e {
                 rampart_store::StoreError::Conflict(message) => {

@@ -20,6 +20,7 @@ pub mod entity;
 pub mod error;
 pub mod ids;
 pub mod judge;
+pub mod limits;
 pub mod metadata;
 pub mod model;
 pub mod name;
@@ -42,6 +43,7 @@ pub use ids::{
     AssetId, AssumptionId, AttackerId, ComponentId, ControlId, ControlObjectiveId, StableId, TrustBoundaryId,
 };
 pub use judge::{DeterministicJudge, IdentityProbe, IdentityVerdict, Judge, JudgeError};
+pub use limits::{LimitExceeded, ModelLimits};
 pub use metadata::{MetadataChange, MetadataRecord};
 pub use model::{Entity, EntityKind, ThreatModel, statement};
 pub use text::{BoundedText, TextError, TextKind};

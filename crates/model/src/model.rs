@@ -146,6 +146,21 @@ impl ThreatModel {
         self.control_objectives.iter().find(|co| co.asset_id == asset && co.attacker_id == attacker)
     }
 
+    /// The earliest instant after `now` at which a judgement that depends on
+    /// the time can change: an assumption's attestation coming into force or
+    /// expiring. Posture, reachability and coherence computed at `now` hold
+    /// unchanged until then (`None`: for ever), which is what lets a reader
+    /// reuse them.
+    pub fn next_time_boundary(&self, now: chrono::DateTime<chrono::Utc>) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.assumptions
+            .iter()
+            .filter_map(|a| a.attestation.as_ref())
+            .flat_map(|att| [Some(att.attested_at), att.expires_at])
+            .flatten()
+            .filter(|t| *t > now)
+            .min()
+    }
+
     /// Whether a control is orphaned: live, but every objective it maps to is
     /// tombstoned (or unknown). Derived, never stored; orphans earn no credit.
     pub fn is_orphaned(&self, control: &Control) -> bool {

@@ -13,9 +13,9 @@ use rampart_model::ThreatModel;
 use crate::activity::insert_activity;
 use crate::conn::AnyConnection;
 use crate::error::StoreError;
-use crate::models::{find_model, live_model_in};
+use crate::models::{bump_revision, find_model, live_model_in};
 use crate::records::{NewActivity, SigningKeyRecord};
-use crate::schema::{evidence_docs, evidence_log, models, signing_keys, workspaces};
+use crate::schema::{evidence_docs, evidence_log, signing_keys, workspaces};
 use crate::store::{Store, now};
 
 /// One stored evidence document.
@@ -39,6 +39,8 @@ pub struct EvidenceLogEntry {
 pub struct EvidenceState {
     /// The live view of the model.
     pub model: ThreatModel,
+    /// The model's state revision this was read at.
+    pub revision: u64,
     /// Every document except the kinds the caller left out.
     pub docs: Vec<EvidenceDoc>,
     pub require_signed_results: bool,
@@ -121,22 +123,14 @@ fn load_state(
     id: &str,
     skip: &[String],
 ) -> Result<EvidenceState, StoreError> {
+    let (model, revision) = live_model_in(c, cache, ws, id)?;
     Ok(EvidenceState {
-        model: live_model_in(c, cache, ws, id)?,
+        model,
+        revision,
         docs: docs_of(c, id, skip)?,
         require_signed_results: require_signed(c, ws)?,
         keys: keys_of(c, ws, false)?,
     })
-}
-
-/// Serialises evidence transactions on one model: a no-op update takes the
-/// row lock on PostgreSQL (SQLite writers are already serialised), so two
-/// submissions never compute from the same stale state.
-fn lock_model(c: &mut AnyConnection, ws: &str, id: &str) -> Result<(), StoreError> {
-    let n = diesel::update(models::table.filter(models::workspace_id.eq(ws).and(models::id.eq(id))))
-        .set(models::updated_at.eq(models::updated_at))
-        .execute(c)?;
-    if n == 0 { Err(StoreError::NotFound("model")) } else { Ok(()) }
 }
 
 fn insert_doc(
@@ -222,7 +216,9 @@ impl Store {
         let skip: Vec<String> = skip_kinds.iter().map(|s| (*s).to_owned()).collect();
         let cache = self.snapshots.clone();
         self.write(move |c| {
-            lock_model(c, &ws, &id)?;
+            // Takes the model's lock: two submissions never compute from the
+            // same stale state, and cached assessments see the change.
+            bump_revision(c, &ws, &id, None)?;
             match decide(load_state(c, &cache, &ws, &id, &skip)?) {
                 Ok((write, value)) => {
                     write_evidence(c, &ws, &id, &write)?;

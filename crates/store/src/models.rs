@@ -62,6 +62,47 @@ pub(crate) fn find_model(c: &mut AnyConnection, ws: &str, id: &str) -> Result<Mo
         .ok_or(StoreError::NotFound("model"))
 }
 
+/// The model's state revision (see [`bump_revision`]).
+pub(crate) fn revision_of(c: &mut AnyConnection, ws: &str, id: &str) -> Result<u64, StoreError> {
+    let rev: i64 = models::table
+        .filter(models::workspace_id.eq(ws).and(models::id.eq(id)))
+        .select(models::revision)
+        .first(c)
+        .optional()?
+        .ok_or(StoreError::NotFound("model"))?;
+    Ok(u64::try_from(rev).unwrap_or(0))
+}
+
+/// Every write to a model starts here: it bumps the model's state revision,
+/// which takes the model row's lock until the transaction ends (PostgreSQL;
+/// SQLite writers are serialised already), so writes to one model happen one
+/// at a time and the per-model sequence numbers assigned after it cannot
+/// collide. With `expected`, the write is refused with
+/// [`StoreError::StateChanged`] unless the model is still at that revision:
+/// the caller computed from a state someone else has changed since.
+pub(crate) fn bump_revision(
+    c: &mut AnyConnection,
+    ws: &str,
+    id: &str,
+    expected: Option<u64>,
+) -> Result<u64, StoreError> {
+    let target = models::table.filter(models::workspace_id.eq(ws).and(models::id.eq(id)));
+    let bump = (models::revision.eq(models::revision + 1), models::updated_at.eq(now()));
+    let n = match expected {
+        Some(rev) => {
+            let rev = i64::try_from(rev).map_err(|_| StoreError::Invalid("revision out of range".into()))?;
+            diesel::update(target.filter(models::revision.eq(rev))).set(bump).execute(c)?
+        }
+        None => diesel::update(target).set(bump).execute(c)?,
+    };
+    if n == 0 {
+        // Either gone (or foreign), or moved on since the caller read it.
+        revision_of(c, ws, id)?;
+        return Err(StoreError::StateChanged);
+    }
+    revision_of(c, ws, id)
+}
+
 fn name_taken(c: &mut AnyConnection, ws: &str, key: &str, except: Option<&str>) -> Result<bool, StoreError> {
     let mut q = models::table.filter(models::workspace_id.eq(ws).and(models::name_key.eq(key))).into_boxed();
     if let Some(id) = except {
@@ -214,11 +255,12 @@ pub(crate) fn live_model_in(
     cache: &SnapshotCache,
     ws: &str,
     id: &str,
-) -> Result<ThreatModel, StoreError> {
+) -> Result<(ThreatModel, u64), StoreError> {
+    let revision = revision_of(c, ws, id)?;
     let version = load_version(c, cache, ws, id, None)?;
     let revisions = factor_revisions_of(c, id)?;
     let metadata = metadata_of(c, id)?;
-    Ok(version.model.overlaid(&revisions, &metadata))
+    Ok((version.model.overlaid(&revisions, &metadata), revision))
 }
 
 /// Parses the JSON bodies of an append-only log, in order.
@@ -340,8 +382,9 @@ impl Store {
     }
 
     /// Appends the next version if the model is still at `next.version - 1`
-    /// (optimistic concurrency: a concurrent writer's version wins and this one
-    /// gets a conflict), with its activity events, in one transaction.
+    /// and, with `expected_revision`, still at the state it was computed from
+    /// (a factor or metadata change in between would otherwise be dropped
+    /// from the new version), with its activity events, in one transaction.
     pub async fn append_version(
         &self,
         workspace_id: &str,
@@ -349,6 +392,7 @@ impl Store {
         actor_user_id: &str,
         next: &ThreatModel,
         events: Vec<NewActivity>,
+        expected_revision: Option<u64>,
     ) -> Result<VersionSummary, StoreError> {
         let (ws, id, actor, next) =
             (workspace_id.to_owned(), model_id.to_owned(), actor_user_id.to_owned(), next.clone());
@@ -357,6 +401,7 @@ impl Store {
                 StoreError::Invalid(format!("version {} cannot follow another version", next.version))
             })?;
         self.write(move |c| {
+            bump_revision(c, &ws, &id, expected_revision)?;
             let claimed = diesel::update(
                 models::table.filter(
                     models::workspace_id
@@ -369,9 +414,7 @@ impl Store {
             .execute(c)?;
             if claimed == 0 {
                 let current = find_model(c, &ws, &id)?.current_version;
-                return Err(StoreError::Conflict(format!(
-                    "the model is at version {current}, not {expected}: reload it and apply the edit again"
-                )));
+                return Err(StoreError::VersionConflict { current, expected });
             }
             let summary = insert_version(c, &id, &next, &actor)?;
             for e in &events {
@@ -393,6 +436,7 @@ impl Store {
         let (ws, id, name, actor) =
             (workspace_id.to_owned(), model_id.to_owned(), name.to_owned(), actor_user_id.to_owned());
         self.write(move |c| {
+            bump_revision(c, &ws, &id, None)?;
             let old = find_model(c, &ws, &id)?;
             let key = rampart_model::name::name_key(&name);
             if name_taken(c, &ws, &key, Some(&id))? {
@@ -444,22 +488,25 @@ impl Store {
         .await
     }
 
-    /// Appends a factor revision (its `seq` is assigned here) if it was made
-    /// against the model's current version.
+    /// Appends a factor revision (its `seq` is assigned here, under the
+    /// model's lock) if it was made against the model's current version and,
+    /// with `expected_revision`, its current state.
     pub async fn append_factor_revision(
         &self,
         workspace_id: &str,
         model_id: &str,
         revision: &FactorRevision,
+        expected_revision: Option<u64>,
     ) -> Result<FactorRevision, StoreError> {
         let (ws, id, mut revision) = (workspace_id.to_owned(), model_id.to_owned(), revision.clone());
         self.write(move |c| {
+            bump_revision(c, &ws, &id, expected_revision)?;
             let m = find_model(c, &ws, &id)?;
             if m.current_version != revision.model_version {
-                return Err(StoreError::Conflict(format!(
-                    "the model is at version {}, the edit was made against {}",
-                    m.current_version, revision.model_version
-                )));
+                return Err(StoreError::VersionConflict {
+                    current: m.current_version,
+                    expected: revision.model_version,
+                });
             }
             let seq = next_seq(c, &id, false)?;
             revision.seq = u64::try_from(seq).unwrap_or(0);
@@ -500,17 +547,21 @@ impl Store {
         .await
     }
 
-    /// Appends a metadata change against the current version.
+    /// Appends a metadata change against the current version (with
+    /// `expected_revision`, only if the model's state is the one the change
+    /// was validated against).
     pub async fn append_metadata(
         &self,
         workspace_id: &str,
         model_id: &str,
         actor_user_id: &str,
         change: &MetadataChange,
+        expected_revision: Option<u64>,
     ) -> Result<MetadataRecord, StoreError> {
         let (ws, id, change, actor) =
             (workspace_id.to_owned(), model_id.to_owned(), change.clone(), actor_user_id.to_owned());
         self.write(move |c| {
+            bump_revision(c, &ws, &id, expected_revision)?;
             let m = find_model(c, &ws, &id)?;
             let seq = next_seq(c, &id, true)?;
             let record =
@@ -560,10 +611,23 @@ impl Store {
     /// The live view of a model: its current version with this version's
     /// factor revisions and metadata laid over it.
     pub async fn live_model(&self, workspace_id: &str, model_id: &str) -> Result<ThreatModel, StoreError> {
+        Ok(self.live_state(workspace_id, model_id).await?.0)
+    }
+
+    /// The live view with the state revision it was read at: pass the
+    /// revision to the write that follows, so it is refused if anything
+    /// changed in between.
+    pub async fn live_state(&self, workspace_id: &str, model_id: &str) -> Result<(ThreatModel, u64), StoreError> {
         let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
         let cache = self.snapshots.clone();
         // One transaction: the version and its overlays are read from one
         // consistent state, and the model is looked up once.
         self.read(move |c| live_model_in(c, &cache, &ws, &id)).await
+    }
+
+    /// The model's state revision: changes with every write to the model.
+    pub async fn model_revision(&self, workspace_id: &str, model_id: &str) -> Result<u64, StoreError> {
+        let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
+        self.read(move |c| revision_of(c, &ws, &id)).await
     }
 }

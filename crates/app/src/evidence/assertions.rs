@@ -101,6 +101,9 @@ fn validate_subject(model: &ThreatModel, subject: &str) -> Result<AnyId, AppErro
     }
 }
 
+/// Longest assertion description, in characters.
+const MAX_DESCRIPTION_CHARS: usize = 2000;
+
 /// Checks every assertion and names every problem at once.
 fn validate_batch(assertions: &[Assertion]) -> Result<(), AppError> {
     if assertions.is_empty() || assertions.len() > MAX_BATCH {
@@ -118,8 +121,8 @@ fn validate_batch(assertions: &[Assertion]) -> Result<(), AppError> {
                 }
             }
         }
-        if a.description.chars().count() > 2000 {
-            problems.push(json!({ "index": i, "field": "description", "message": "at most 2000 characters" }));
+        if let Err(e) = rampart_model::BoundedText::prose("description", &a.description, MAX_DESCRIPTION_CHARS) {
+            problems.push(json!({ "index": i, "field": "description", "message": e.problem }));
         }
     }
     if problems.is_empty() {
@@ -183,10 +186,22 @@ impl App {
         let actor = who.clone();
         let mid = model_id.to_owned();
         let now = Utc::now();
+        let max_live = self.limits.assertions_per_subject;
         self.store
             .evidence_transaction(&who.workspace_id, model_id, &[RUN], move |state| {
                 let docs = Docs::parse(&mid, &state.docs)?;
                 let subject = validate_subject(&state.model, &req.subject_id)?.to_string();
+                let live = docs.assertions.values().filter(|a| a.subject_id == subject && a.removed_at.is_none()).count();
+                if live + req.assertions.len() > max_live {
+                    return Err(AppError::Invalid {
+                        code: "limit_exceeded",
+                        message: format!(
+                            "{subject} has {live} live assertions; {} more would exceed the limit of {max_live} (assertions_per_subject)",
+                            req.assertions.len()
+                        ),
+                        details: json!({ "limit": "assertions_per_subject", "max": max_live, "actual": live + req.assertions.len() }),
+                    });
+                }
                 let first = Docs::next_number(docs.assertions.keys(), "EV");
                 let mut write = EvidenceWrite::default();
                 let mut created = Vec::new();

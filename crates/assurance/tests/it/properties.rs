@@ -140,3 +140,44 @@ proptest! {
         }
     }
 }
+
+/// A model whose assumptions carry attestations at the given offsets (hours
+/// from `now()`): (attested_at, expires_at).
+fn attested_model(attestations: &[(i64, Option<i64>)]) -> ThreatModel {
+    let mut model = file_uploads();
+    for (i, (from, until)) in attestations.iter().enumerate() {
+        let at = |h: i64| now() + chrono::Duration::hours(h);
+        let draft = serde_json::json!({"op": "add_assumption", "assumption": {
+            "description": format!("Boundary assumption number {i}"),
+            "linked_co_ids": [format!("CO{}", i % 4 + 1)],
+            "attestation": {"attested_by": "ciso@example.com", "statement": "Reviewed",
+                            "attested_at": at(*from), "expires_at": until.map(|u| at(from + u.abs() + 1))}}});
+        let edit: rampart_model::Edit = serde_json::from_value(draft).unwrap();
+        model = model.apply(&edit, &rampart_model::DeterministicJudge).unwrap().model;
+    }
+    model
+}
+
+proptest! {
+    /// Posture computed at `t` holds at every instant before the model's next
+    /// time boundary: the server's cache of assessments relies on it.
+    #[test]
+    fn posture_holds_until_the_next_time_boundary(
+        attestations in proptest::collection::vec((-48i64..48, proptest::option::of(0i64..48)), 0..5),
+        start in -72i64..72,
+        step_minutes in 1i64..(96 * 60),
+    ) {
+        let model = attested_model(&attestations);
+        let evidence = Evidence::default();
+        let t = now() + chrono::Duration::hours(start);
+        let later = t + chrono::Duration::minutes(step_minutes);
+        let before = assess(&model, &evidence, t);
+        match model.next_time_boundary(t) {
+            Some(boundary) if later >= boundary => {}
+            _ => prop_assert_eq!(before, assess(&model, &evidence, later)),
+        }
+        if let Some(boundary) = model.next_time_boundary(t) {
+            prop_assert!(boundary > t);
+        }
+    }
+}

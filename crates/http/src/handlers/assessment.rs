@@ -17,7 +17,7 @@ pub async fn all(
     State(app): State<App>,
     Caller(who): Caller,
     Path(model): Path<String>,
-) -> ApiResult<Json<Assessment>> {
+) -> ApiResult<Json<std::sync::Arc<Assessment>>> {
     Ok(Json(app.assess(&who, &model).await?))
 }
 
@@ -80,7 +80,7 @@ pub async fn reachability(
     Caller(who): Caller,
     Path(model): Path<String>,
 ) -> ApiResult<Json<rampart_reach::ReachabilityReport>> {
-    Ok(Json(app.assess(&who, &model).await?.reachability))
+    Ok(Json(app.assess(&who, &model).await?.reachability.clone()))
 }
 
 pub async fn coherence(
@@ -88,7 +88,7 @@ pub async fn coherence(
     Caller(who): Caller,
     Path(model): Path<String>,
 ) -> ApiResult<Json<rampart_reach::CoherenceReport>> {
-    Ok(Json(app.assess(&who, &model).await?.coherence))
+    Ok(Json(app.assess(&who, &model).await?.coherence.clone()))
 }
 
 pub async fn orphans(

@@ -14,11 +14,11 @@ async fn twenty_concurrent_edits_of_one_version_one_wins() {
         let attempts = (0..20).map(|i| {
             let (store, ws, id, actor) = (store.clone(), ws.id.clone(), model.id.clone(), alice.id.clone());
             let next = next_version(&v1, &format!("Boundary {i}"));
-            tokio::spawn(async move { store.append_version(&ws, &id, &actor, &next, vec![]).await })
+            tokio::spawn(async move { store.append_version(&ws, &id, &actor, &next, vec![], None).await })
         });
         let results: Vec<_> = join_all(attempts).await.into_iter().map(|r| r.unwrap()).collect();
         let wins = results.iter().filter(|r| r.is_ok()).count();
-        let conflicts = results.iter().filter(|r| matches!(r, Err(StoreError::Conflict(_)))).count();
+        let conflicts = results.iter().filter(|r| matches!(r, Err(StoreError::VersionConflict { .. }))).count();
         assert_eq!((wins, conflicts), (1, 19), "{results:?}");
         let versions = store.list_versions(&ws.id, &model.id).await.unwrap();
         assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2]);

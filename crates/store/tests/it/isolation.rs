@@ -25,7 +25,7 @@ async fn foreign_ids_are_not_found_and_change_nothing() {
         not_found(store.get_model(ws, &model.id).await);
         not_found(store.get_version(ws, &model.id, None).await);
         not_found(store.list_versions(ws, &model.id).await);
-        not_found(store.append_version(ws, &model.id, &mallory.id, &next_version(&v1, "x"), vec![]).await);
+        not_found(store.append_version(ws, &model.id, &mallory.id, &next_version(&v1, "x"), vec![], None).await);
         not_found(store.rename_model(ws, &model.id, &mallory.id, "Stolen Upload Service").await);
         not_found(store.delete_model(ws, &model.id, &mallory.id).await);
         not_found(store.list_factor_revisions(ws, &model.id).await);

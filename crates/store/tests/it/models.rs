@@ -22,7 +22,7 @@ async fn versions_are_immutable_snapshots_checked_against_their_hash() {
             entity_id: Some("TB3".into()),
             details: serde_json::json!({}),
         };
-        store.append_version(&ws.id, &m.id, &alice.id, &v2, vec![event]).await.unwrap();
+        store.append_version(&ws.id, &m.id, &alice.id, &v2, vec![event], None).await.unwrap();
 
         let current = store.get_version(&ws.id, &m.id, None).await.unwrap();
         assert_eq!(current.model, v2);
@@ -36,8 +36,8 @@ async fn versions_are_immutable_snapshots_checked_against_their_hash() {
 
         // A stale writer loses.
         let stale = next_version(&v1, "Another boundary");
-        let err = store.append_version(&ws.id, &m.id, &alice.id, &stale, vec![]).await.unwrap_err();
-        assert!(matches!(&err, StoreError::Conflict(msg) if msg.contains("version 2")), "{err}");
+        let err = store.append_version(&ws.id, &m.id, &alice.id, &stale, vec![], None).await.unwrap_err();
+        assert!(matches!(&err, StoreError::VersionConflict { current: 2, expected: 1 }), "{err}");
 
         let feed = store.list_activity(&ws.id, Some(&m.id), None, 10).await.unwrap();
         let actions: Vec<&str> = feed.items.iter().map(|a| a.action.as_str()).collect();
@@ -105,7 +105,7 @@ async fn factor_revisions_and_metadata_overlay_the_current_version() {
             patch: FactorPatch::Impact(ImpactPatch { integrity: Some(Subscore::High), ..Default::default() }),
         };
         let revision = v1.record_factor_edit(request).unwrap();
-        let stored = store.append_factor_revision(&ws.id, &m.id, &revision).await.unwrap();
+        let stored = store.append_factor_revision(&ws.id, &m.id, &revision, None).await.unwrap();
         assert_eq!(stored.seq, 1);
         store
             .append_metadata(
@@ -113,6 +113,7 @@ async fn factor_revisions_and_metadata_overlay_the_current_version() {
                 &m.id,
                 &alice.id,
                 &MetadataChange::Cal { co_id: "CO1".parse().unwrap(), cal: Some(3) },
+                None,
             )
             .await
             .unwrap();
@@ -123,8 +124,11 @@ async fn factor_revisions_and_metadata_overlay_the_current_version() {
         assert_eq!(store.get_version(&ws.id, &m.id, Some(1)).await.unwrap().model, v1, "the snapshot is untouched");
 
         // A revision made against an older version is refused.
-        store.append_version(&ws.id, &m.id, &alice.id, &next_version(&live, "VPN"), vec![]).await.unwrap();
-        assert!(matches!(store.append_factor_revision(&ws.id, &m.id, &revision).await, Err(StoreError::Conflict(_))));
+        store.append_version(&ws.id, &m.id, &alice.id, &next_version(&live, "VPN"), vec![], None).await.unwrap();
+        assert!(matches!(
+            store.append_factor_revision(&ws.id, &m.id, &revision, None).await,
+            Err(StoreError::VersionConflict { .. })
+        ));
     })
     .await;
 }
@@ -142,6 +146,36 @@ async fn systems_group_models_one_system_each() {
         store.delete_system(&ws.id, &s2.id).await.unwrap();
         assert_eq!(store.get_model(&ws.id, &m.id).await.unwrap().system_id, None);
         assert_eq!(store.list_systems(&ws.id).await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+/// A write computed from an older state of the model is refused, whatever
+/// kind of write moved the state on: the caller recomputes on the new state.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_from_an_older_state_is_refused() {
+    each_backend(|store| async move {
+        let (alice, ws) = store.create_user("alice@example.com", "Alice").await.unwrap();
+        let m = store.create_model(&ws.id, &alice.id, "File Upload API", "", &file_uploads()).await.unwrap();
+        let (live, read_at) = store.live_state(&ws.id, &m.id).await.unwrap();
+        // A metadata change lands after the read…
+        let cal = MetadataChange::Cal { co_id: "CO1".parse().unwrap(), cal: Some(2) };
+        store.append_metadata(&ws.id, &m.id, &alice.id, &cal, Some(read_at)).await.unwrap();
+        // …so a version computed from the read would drop it: refused.
+        let next = next_version(&live, "VPN");
+        let stale = store.append_version(&ws.id, &m.id, &alice.id, &next, vec![], Some(read_at)).await;
+        assert!(matches!(stale, Err(StoreError::StateChanged)), "{stale:?}");
+        let again = store.append_metadata(&ws.id, &m.id, &alice.id, &cal, Some(read_at)).await;
+        assert!(matches!(again, Err(StoreError::StateChanged)));
+        // On the new state it goes through, and the CAL is in the new version.
+        let (live, now_at) = store.live_state(&ws.id, &m.id).await.unwrap();
+        assert!(now_at > read_at);
+        store
+            .append_version(&ws.id, &m.id, &alice.id, &next_version(&live, "VPN"), vec![], Some(now_at))
+            .await
+            .unwrap();
+        let v2 = store.get_version(&ws.id, &m.id, Some(2)).await.unwrap();
+        assert_eq!(v2.model.control_objective("CO1".parse().unwrap()).unwrap().cal, Some(2));
     })
     .await;
 }
