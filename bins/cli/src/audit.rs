@@ -1,6 +1,7 @@
 //! `rampart audit PACKAGE`: verify an exported audit package offline —
-//! signatures against pinned keys, results bound to their claims — and
-//! re-derive every control's status and the posture with the domain crates.
+//! signatures against pinned keys (revoked keys honoured), results bound to
+//! the claims they were made for — and re-derive every control's status,
+//! sufficiency and the posture with the domain crates.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -10,9 +11,10 @@ use rampart_attest::audit::{AuditOptions, AuditPackage, AuditReport, AuditVerdic
 /// Largest package read, in bytes.
 const MAX_PACKAGE: u64 = 64 * 1024 * 1024;
 
-pub(crate) const EXIT_CODES: &str = "Exit codes: 0 VERIFIED (every control re-derives as verified from trusted \
-signed runs); 1 FAILED (tampering, or the package claims more than its evidence supports); 2 bad input (unreadable \
-or malformed package); 3 PARTIALLY VERIFIED or UNVERIFIED.";
+pub(crate) const EXIT_CODES: &str = "Exit codes: 0 VERIFIED (every control re-derives as verified from runs \
+signed by a pinned key); 1 FAILED (tampering, or the package claims more than its evidence supports); 2 bad input \
+(unreadable or malformed package); 3 PARTIALLY VERIFIED or UNVERIFIED; 4 UNVERIFIED SIGNERS (no --trusted-key \
+given: the package is consistent, but its runs may be signed by anyone).";
 
 fn read(path: &Path) -> Result<AuditPackage, String> {
     let shown = path.display();
@@ -29,25 +31,41 @@ fn render(report: &AuditReport) -> String {
         AuditVerdict::Verified => "VERIFIED",
         AuditVerdict::PartiallyVerified => "PARTIALLY VERIFIED",
         AuditVerdict::Unverified => "UNVERIFIED",
+        AuditVerdict::UnverifiedSigners => "UNVERIFIED SIGNERS",
         AuditVerdict::Failed => "FAILED",
     };
     let mut out = format!("model {}: {verdict}\n", report.model_id);
     if !report.keys_pinned {
-        out.push_str("warning: no --trusted-key given; the keys inside the package were trusted\n");
+        out.push_str(
+            "warning: no --trusted-key given; the package's own keys only show that nothing was altered after \
+             signing, not who signed, so no status is established\n",
+        );
     }
     for r in &report.runs {
         let check = match r.check {
             RunCheck::Verified => "verified",
+            RunCheck::UnpinnedKey => "signer not pinned",
             RunCheck::Unsigned => "unsigned",
             RunCheck::UntrustedKey => "untrusted key",
+            RunCheck::RevokedKey => "revoked key",
             RunCheck::Tampered => "TAMPERED",
         };
         let counted = if r.counted { "counted" } else { "not counted" };
         out.push_str(&format!("run {}: {check} ({counted}): {}\n", r.run_id, r.detail));
+        for refused in &r.refused {
+            out.push_str(&format!("  result {} not counted: {}\n", refused.assertion_id, refused.reason));
+        }
     }
     for c in &report.controls {
         let mark = if c.claimed == c.derived { "" } else { "  <- differs from the claim" };
         out.push_str(&format!("{}: {:?} (claimed {:?}){mark}\n", c.control_id, c.derived, c.claimed));
+        if c.sufficiency_not_reproducible {
+            out.push_str(&format!(
+                "  sufficiency not reproducible offline: the package says sufficient, the deterministic judge finds \
+                 it {:?}; not counted as sufficient\n",
+                c.sufficiency
+            ));
+        }
     }
     out.push_str(&format!(
         "posture: {} of {} objectives mitigated (claimed {})\n",
@@ -77,5 +95,6 @@ pub(crate) fn run(path: &Path, trusted: Vec<String>, allow_unsigned: bool, json:
         AuditVerdict::Verified => ExitCode::SUCCESS,
         AuditVerdict::Failed => ExitCode::from(1),
         AuditVerdict::PartiallyVerified | AuditVerdict::Unverified => ExitCode::from(3),
+        AuditVerdict::UnverifiedSigners => ExitCode::from(4),
     }
 }

@@ -7,6 +7,7 @@
 //!   1  an assertion failed (or: insufficient evidence, a failed audit)
 //!   2  the command itself was wrong: bad arguments or input
 //!   3  `run`: the server was unreachable or refused; `audit`: not fully verified
+//!   4  `audit`: no key pinned, so the signers are unverified
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod audit;
@@ -95,7 +96,8 @@ enum Command {
     #[command(after_help = audit::EXIT_CODES)]
     Audit {
         package: PathBuf,
-        /// Fingerprint of a key to trust (repeatable); without one, the package's own keys are trusted.
+        /// Fingerprint of a key to trust (repeatable). Without one the package's own keys only detect
+        /// tampering, and the verdict is at best UNVERIFIED SIGNERS (exit 4).
         #[arg(long = "trusted-key", value_name = "FINGERPRINT")]
         trusted_keys: Vec<String>,
         /// Count unsigned runs too.

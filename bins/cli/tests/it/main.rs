@@ -91,4 +91,7 @@ fn exit_codes() {
     let (code, stdout, _) = rampart(&["--help"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("Exit codes: 0 all passed"));
+    let (code, stdout, _) = rampart(&["audit", "--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("4 UNVERIFIED SIGNERS"), "{stdout}");
 }
