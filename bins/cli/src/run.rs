@@ -32,8 +32,6 @@ pub(crate) struct Pulled {
     pub params: Map<String, Value>,
     #[serde(default)]
     pub description: String,
-    #[serde(default)]
-    pub claim_hash: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,6 +186,13 @@ fn verify(verifier: &Verifier, pulled: &[Pulled], interactive: bool) -> Vec<Verd
     verdicts
 }
 
+/// The claim a result is bound to, hashed from what was verified (subject,
+/// type, parameters, description). Never the hash the server sent: it could
+/// name another claim than the parameters this run checked.
+fn verified_claim(p: &Pulled) -> String {
+    rampart_assurance::claim_hash(&p.subject_id, &p.assertion_type, &p.params, &p.description)
+}
+
 fn entry(o: &Outcomes) -> ResultEntry {
     ResultEntry {
         assertion_id: o.pulled.id.clone(),
@@ -195,7 +200,7 @@ fn entry(o: &Outcomes) -> ResultEntry {
         tier1: outcome_word(o.verdict.outcome).to_owned(),
         tier2: o.tier2.clone(),
         evidence_hash: o.verdict.evidence_hash.as_ref().map(|h| format!("sha256:{h}")),
-        claim_hash: o.pulled.claim_hash.clone(),
+        claim_hash: Some(verified_claim(&o.pulled)),
         tier1_details: Some(o.verdict.details.clone()),
         tier2_details: o.tier2_details.clone(),
         tier2_reviewer: o.tier2_reviewer.clone(),
@@ -452,4 +457,46 @@ fn url_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use rampart_evidence::{Outcome, Verdict};
+    use serde_json::json;
+
+    use super::{Outcomes, Pulled, entry};
+
+    fn outcomes(claim_hash: Option<&str>) -> Outcomes {
+        let pulled: Pulled = serde_json::from_value(json!({
+            "id": "EV1", "subject_id": "C1", "type": "function_exists",
+            "params": {"file": "app/scan.py", "name": "scan_for_malware"}, "description": "the scanner exists",
+            "claim_hash": claim_hash,
+        }))
+        .unwrap();
+        let verdict = Verdict {
+            passed: true,
+            outcome: Outcome::Pass,
+            details: "found".into(),
+            file: None,
+            line: None,
+            evidence_hash: None,
+            assertion_type: "function_exists".into(),
+        };
+        Outcomes { pulled, verdict, tier2: "skipped".into(), tier2_details: None, tier2_reviewer: None }
+    }
+
+    #[test]
+    fn results_are_bound_to_the_claim_that_was_verified() {
+        let verified = rampart_assurance::claim_hash(
+            "C1",
+            "function_exists",
+            json!({"file": "app/scan.py", "name": "scan_for_malware"}).as_object().unwrap(),
+            "the scanner exists",
+        );
+        // A server that names another claim, or none, does not change what is signed.
+        for sent in [Some("sha256:another-claim"), None, Some(verified.as_str())] {
+            assert_eq!(entry(&outcomes(sent)).claim_hash.as_deref(), Some(verified.as_str()), "{sent:?}");
+        }
+    }
 }
