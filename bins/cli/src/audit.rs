@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use rampart_attest::audit::{AuditOptions, AuditPackage, AuditReport, AuditVerdict, RunCheck, audit};
 
+use crate::report::escape::one_line;
+
 /// Largest package read, in bytes.
 const MAX_PACKAGE: u64 = 64 * 1024 * 1024;
 
@@ -34,7 +36,7 @@ fn render(report: &AuditReport) -> String {
         AuditVerdict::UnverifiedSigners => "UNVERIFIED SIGNERS",
         AuditVerdict::Failed => "FAILED",
     };
-    let mut out = format!("model {}: {verdict}\n", report.model_id);
+    let mut out = format!("model {}: {verdict}\n", one_line(&report.model_id));
     if !report.keys_pinned {
         out.push_str(
             "warning: no --trusted-key given; the package's own keys only show that nothing was altered after \
@@ -51,9 +53,13 @@ fn render(report: &AuditReport) -> String {
             RunCheck::Tampered => "TAMPERED",
         };
         let counted = if r.counted { "counted" } else { "not counted" };
-        out.push_str(&format!("run {}: {check} ({counted}): {}\n", r.run_id, r.detail));
+        out.push_str(&format!("run {}: {check} ({counted}): {}\n", one_line(&r.run_id), one_line(&r.detail)));
         for refused in &r.refused {
-            out.push_str(&format!("  result {} not counted: {}\n", refused.assertion_id, refused.reason));
+            out.push_str(&format!(
+                "  result {} not counted: {}\n",
+                one_line(&refused.assertion_id),
+                one_line(&refused.reason)
+            ));
         }
     }
     for c in &report.controls {
@@ -72,7 +78,7 @@ fn render(report: &AuditReport) -> String {
         report.derived_posture.mitigated, report.derived_posture.total, report.claimed_posture.mitigated
     ));
     for p in &report.problems {
-        out.push_str(&format!("problem: {p}\n"));
+        out.push_str(&format!("problem: {}\n", one_line(p)));
     }
     out
 }
@@ -96,5 +102,38 @@ pub(crate) fn run(path: &Path, trusted: Vec<String>, allow_unsigned: bool, json:
         AuditVerdict::Failed => ExitCode::from(1),
         AuditVerdict::PartiallyVerified | AuditVerdict::Unverified => ExitCode::from(3),
         AuditVerdict::UnverifiedSigners => ExitCode::from(4),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_attest::audit::{AuditReport, AuditVerdict, RefusedResult, RunAudit, RunCheck};
+
+    use super::render;
+
+    #[test]
+    fn what_a_package_holds_reaches_the_terminal_without_control_characters() {
+        let hostile = "x\u{1b}]0;owned\u{7}\nproblem: forged\r".to_owned();
+        let report = AuditReport {
+            verdict: AuditVerdict::Failed,
+            model_id: hostile.clone(),
+            keys_pinned: true,
+            runs: vec![RunAudit {
+                run_id: hostile.clone(),
+                check: RunCheck::Tampered,
+                counted: false,
+                detail: hostile.clone(),
+                refused: vec![RefusedResult { assertion_id: hostile.clone(), reason: hostile.clone() }],
+            }],
+            controls: Vec::new(),
+            overclaimed: Vec::new(),
+            sufficiency_not_reproducible: Vec::new(),
+            claimed_posture: Default::default(),
+            derived_posture: Default::default(),
+            problems: vec![hostile],
+        };
+        let out = render(&report);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert_eq!(out.lines().filter(|l| l.starts_with("problem:")).count(), 1, "{out}");
     }
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::ci;
+use crate::report::escape::one_line;
 use crate::server::{CallError, Server};
 use crate::tier2::{JudgeConfig, Tier2};
 
@@ -403,29 +404,30 @@ async fn run(args: RunArgs, tier2: Option<Tier2>) -> ExitCode {
                 "insufficient": insufficient.iter().map(|c| &c["control_id"]).collect::<Vec<_>>()})
         );
     } else {
-        let prefix = format!("[{}]", pending.model_id);
+        // What the server and the project hold reaches the CI log as one
+        // line each, with no terminal control sequence.
+        let prefix = format!("[{}]", one_line(&pending.model_id));
         for o in &outcomes {
             let place = o.verdict.file.as_deref().map(|f| match o.verdict.line {
                 Some(l) => format!(" ({f}:{l})"),
                 None => format!(" ({f})"),
             });
             println!(
-                "{prefix} {} {:<8} tier1={:<7} tier2={:<7} {}{}",
-                o.pulled.subject_id,
-                o.pulled.id,
+                "{prefix} {} {:<8} tier1={:<7} tier2={:<7} {}",
+                one_line(&o.pulled.subject_id),
+                one_line(&o.pulled.id),
                 outcome_word(o.verdict.outcome),
-                o.tier2,
-                o.verdict.details,
-                place.unwrap_or_default()
+                one_line(&o.tier2),
+                one_line(&format!("{}{}", o.verdict.details, place.unwrap_or_default()))
             );
         }
         for c in &insufficient {
             for gap in c["sufficiency"]["uncovered"].as_array().into_iter().flatten() {
                 println!(
                     "{prefix} {} insufficient: \"{}\" — {}",
-                    c["control_id"].as_str().unwrap_or("?"),
-                    gap["clause"].as_str().unwrap_or_default(),
-                    gap["suggestion"].as_str().unwrap_or_default()
+                    one_line(c["control_id"].as_str().unwrap_or("?")),
+                    one_line(gap["clause"].as_str().unwrap_or_default()),
+                    one_line(gap["suggestion"].as_str().unwrap_or_default())
                 );
             }
         }

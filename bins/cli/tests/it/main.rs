@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+mod consumers;
+mod outputs;
 mod run;
 
 fn fixtures() -> PathBuf {
@@ -40,8 +42,10 @@ fn json_output_keeps_the_reference_keys() {
     for key in ["id", "type", "description", "passed", "details"] {
         assert!(report["results"][0].get(key).is_some(), "results[].{key}");
     }
-    let sarif: serde_json::Value = serde_json::from_str(&check("sarif").1).unwrap();
+    let sarif = consumers::validate_sarif(&check("sarif").1).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sarif["version"], "2.1.0");
+    let (_, cases) = consumers::parse_junit(&check("junit").1).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cases.len(), report["results"].as_array().unwrap().len());
 }
 
 #[test]
