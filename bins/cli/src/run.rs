@@ -64,6 +64,8 @@ pub(crate) struct RunArgs {
     /// registered signing keys are always trusted.
     #[arg(long = "attestation-key", value_name = "PEM_FILE")]
     pub attestation_keys: Vec<PathBuf>,
+    #[arg(long, help = crate::ALLOW_TEST_EXECUTION_SHORT, long_help = crate::ALLOW_TEST_EXECUTION)]
+    pub allow_test_execution: bool,
     #[arg(long, default_value = ".")]
     pub project_root: PathBuf,
     /// PEM PKCS#8 P-256 private key to sign the results with (see `rampart keygen`).
@@ -290,9 +292,12 @@ async fn run(args: RunArgs, tier2: Option<Tier2>) -> ExitCode {
         .filter_map(|k| rampart_attest::PublicKey::from_pem(k["public_key_pem"].as_str()?).ok())
         .map(|k| k.spki_der())
         .collect();
-    let attestation_args =
-        crate::AttestationArgs { commit: args.commit.clone(), attestation_keys: args.attestation_keys.clone() };
-    let options = match attestation_args.options(&args.project_root, workspace_keys) {
+    let verifier_args = crate::VerifierArgs {
+        allow_test_execution: args.allow_test_execution,
+        commit: args.commit.clone(),
+        attestation_keys: args.attestation_keys.clone(),
+    };
+    let options = match verifier_args.options(&args.project_root, workspace_keys) {
         Ok(o) => o,
         Err(e) => return fail(2, &e),
     };

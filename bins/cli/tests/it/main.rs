@@ -7,6 +7,7 @@ use std::process::Command;
 mod consumers;
 mod outputs;
 mod run;
+mod test_execution;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../crates/evidence/tests/fixtures")
