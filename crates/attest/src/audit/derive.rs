@@ -17,7 +17,8 @@ use super::report::{ControlAudit, RunAudit};
 /// Each assertion's latest (tier 1, tier 2, evidence hash of the tier-2 pass).
 pub(super) type Latest = BTreeMap<String, (TierResult, TierResult, Option<String>)>;
 
-/// Folds the counted results of `runs` (in submission order) into `latest`.
+/// Folds the results of one run into `latest` if the run counts, leaving
+/// out its refused results. Runs come in submission order.
 pub(super) fn replay(latest: &mut Latest, run: &PackagedRun, audit: &RunAudit) {
     if !audit.counted {
         return;

@@ -62,9 +62,11 @@ pub struct ControlAudit {
     /// deterministically.
     pub derived: VerificationStatus,
     /// The deterministic judge's sufficiency.
+    #[serde(default)]
     pub sufficiency: Sufficiency,
     /// The package says `sufficient` (e.g. an LLM judged it) and the
     /// deterministic judge does not reproduce it: not counted as sufficient.
+    #[serde(default)]
     pub sufficiency_not_reproducible: bool,
 }
 
