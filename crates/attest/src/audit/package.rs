@@ -1,5 +1,7 @@
 //! The audit package: what a server exports so that an auditor can re-derive
-//! its verification state offline.
+//! its verification state offline. How the audit reads a field is noted in
+//! plain comments: doc comments become the descriptions of the server's
+//! published schemas.
 
 use std::collections::BTreeMap;
 
@@ -24,8 +26,8 @@ pub struct PackagedAssertion {
     pub assertion_type: String,
     pub params: Map<String, Value>,
     pub description: String,
-    /// What the server stored; the audit recomputes it from the claim
-    /// (subject, type, parameters, description) and refuses a mismatch.
+    // What the server stored; the audit recomputes it from the claim
+    // (subject, type, parameters, description) and refuses a mismatch.
     pub claim_hash: String,
     pub removed: bool,
 }
@@ -42,8 +44,8 @@ pub struct PackagedRun {
 pub struct PackagedKey {
     pub fingerprint: String,
     pub public_key_pem: String,
-    /// When the key was revoked. A run created or submitted at or after this
-    /// time does not count, whatever its signature.
+    // When the key was revoked: a run created or submitted at or after this
+    // time does not count, whatever its signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<DateTime<Utc>>,
 }
@@ -67,9 +69,9 @@ pub struct AuditPackage {
     /// In the order the server received them.
     pub runs: Vec<PackagedRun>,
     pub keys: Vec<PackagedKey>,
-    /// The server's judgements (possibly by an LLM). The audit re-judges
-    /// every control with the deterministic judge and counts a `sufficient`
-    /// it cannot reproduce as not sufficient.
+    // The server's judgements (possibly by an LLM). The audit re-judges
+    // every control with the deterministic judge and counts a `sufficient`
+    // it cannot reproduce as not sufficient.
     pub sufficiency: BTreeMap<ControlId, SufficiencyJudgement>,
     pub claimed: Claimed,
 }
