@@ -7,6 +7,7 @@
 //!   1  an assertion failed (or: insufficient evidence, a failed audit)
 //!   2  the command itself was wrong: bad arguments or input
 //!   3  `run`: the server was unreachable or refused; `audit`: not fully verified
+//!   4  `audit`: no key pinned, so the signers are unverified
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod audit;
@@ -72,7 +73,7 @@ enum Command {
         #[arg(long)]
         strict: bool,
         #[command(flatten)]
-        attestations: AttestationArgs,
+        verifier: VerifierArgs,
     },
     /// Verify a file of assertions (a JSON array of `{type, params, description, id?}`).
     #[command(after_help = EXIT_CODES)]
@@ -86,7 +87,7 @@ enum Command {
         #[arg(long)]
         strict: bool,
         #[command(flatten)]
-        attestations: AttestationArgs,
+        verifier: VerifierArgs,
     },
     /// Pull the assertions due for this repository from a Rampart server, verify, sign and submit.
     #[command(after_help = run::EXIT_CODES)]
@@ -95,7 +96,8 @@ enum Command {
     #[command(after_help = audit::EXIT_CODES)]
     Audit {
         package: PathBuf,
-        /// Fingerprint of a key to trust (repeatable); without one, the package's own keys are trusted.
+        /// Fingerprint of a key to trust (repeatable). Without one the package's own keys only detect
+        /// tampering, and the verdict is at best UNVERIFIED SIGNERS (exit 4).
         #[arg(long = "trusted-key", value_name = "FINGERPRINT")]
         trusted_keys: Vec<String>,
         /// Count unsigned runs too.
@@ -112,9 +114,20 @@ enum Command {
     },
 }
 
-/// What `test_attested` checks attestations against.
+/// Help of `--allow-test-execution`, the same on every command that verifies.
+pub(crate) const ALLOW_TEST_EXECUTION_SHORT: &str =
+    "Run the project's own tests for `test_passes` (off by default: it executes project code)";
+pub(crate) const ALLOW_TEST_EXECUTION: &str = "Run the project's own tests for `test_passes` assertions (pytest \
+or unittest, npm test, cargo test or go test, chosen from the project's files). Off by default, since it executes \
+code from the tree under verification; without it `test_passes` is skipped. A pass needs the selected tests to have \
+run: a pattern that selects none fails. The tests run as one process group, killed whole after 300 s.";
+
+/// How the verifier runs: whether it may execute the project's tests, and
+/// what `test_attested` checks attestations against.
 #[derive(Debug, Clone, clap::Args)]
-pub(crate) struct AttestationArgs {
+pub(crate) struct VerifierArgs {
+    #[arg(long, help = ALLOW_TEST_EXECUTION_SHORT, long_help = ALLOW_TEST_EXECUTION)]
+    pub(crate) allow_test_execution: bool,
     /// The commit under verification (default: `git rev-parse HEAD` in the project root).
     #[arg(long)]
     pub(crate) commit: Option<String>,
@@ -123,8 +136,8 @@ pub(crate) struct AttestationArgs {
     pub(crate) attestation_keys: Vec<PathBuf>,
 }
 
-impl AttestationArgs {
-    /// Verifier options for `root`: the commit and the trusted keys.
+impl VerifierArgs {
+    /// Verifier options for `root`: test execution, the commit and the trusted keys.
     pub(crate) fn options(&self, root: &Path, extra_keys: Vec<Vec<u8>>) -> Result<VerifyOptions, String> {
         let mut keys = extra_keys;
         for path in &self.attestation_keys {
@@ -135,6 +148,7 @@ impl AttestationArgs {
             keys.push(key.spki_der());
         }
         Ok(VerifyOptions {
+            allow_test_execution: self.allow_test_execution,
             commit: ci::commit(self.commit.as_deref(), root),
             trusted_keys: keys,
             ..VerifyOptions::default()
@@ -153,9 +167,9 @@ fn run(
     root: &Path,
     output: Output,
     strict: bool,
-    attestations: &AttestationArgs,
+    verifier_args: &VerifierArgs,
 ) -> ExitCode {
-    let options = match attestations.options(root, Vec::new()) {
+    let options = match verifier_args.options(root, Vec::new()) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("rampart: {e}");
@@ -178,17 +192,17 @@ fn run(
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Verify { assertion_type, params, project_root, output, strict, attestations } => {
+        Command::Verify { assertion_type, params, project_root, output, strict, verifier } => {
             match input::from_params(&assertion_type, &params) {
-                Ok(a) => run(vec![a], &project_root, output, strict, &attestations),
+                Ok(a) => run(vec![a], &project_root, output, strict, &verifier),
                 Err(message) => {
                     eprintln!("rampart verify: {message}");
                     ExitCode::from(2)
                 }
             }
         }
-        Command::Check { file, project_root, output, strict, attestations } => match input::from_file(&file) {
-            Ok(assertions) => run(assertions, &project_root, output, strict, &attestations),
+        Command::Check { file, project_root, output, strict, verifier } => match input::from_file(&file) {
+            Ok(assertions) => run(assertions, &project_root, output, strict, &verifier),
             Err(message) => {
                 eprintln!("rampart check: {message}");
                 ExitCode::from(2)

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::ci;
+use crate::report::escape::one_line;
 use crate::server::{CallError, Server};
 use crate::tier2::{JudgeConfig, Tier2};
 
@@ -32,8 +33,6 @@ pub(crate) struct Pulled {
     pub params: Map<String, Value>,
     #[serde(default)]
     pub description: String,
-    #[serde(default)]
-    pub claim_hash: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +64,8 @@ pub(crate) struct RunArgs {
     /// registered signing keys are always trusted.
     #[arg(long = "attestation-key", value_name = "PEM_FILE")]
     pub attestation_keys: Vec<PathBuf>,
+    #[arg(long, help = crate::ALLOW_TEST_EXECUTION_SHORT, long_help = crate::ALLOW_TEST_EXECUTION)]
+    pub allow_test_execution: bool,
     #[arg(long, default_value = ".")]
     pub project_root: PathBuf,
     /// PEM PKCS#8 P-256 private key to sign the results with (see `rampart keygen`).
@@ -188,6 +189,13 @@ fn verify(verifier: &Verifier, pulled: &[Pulled], interactive: bool) -> Vec<Verd
     verdicts
 }
 
+/// The claim a result is bound to, hashed from what was verified (subject,
+/// type, parameters, description). Never the hash the server sent: it could
+/// name another claim than the parameters this run checked.
+fn verified_claim(p: &Pulled) -> String {
+    rampart_assurance::claim_hash(&p.subject_id, &p.assertion_type, &p.params, &p.description)
+}
+
 fn entry(o: &Outcomes) -> ResultEntry {
     ResultEntry {
         assertion_id: o.pulled.id.clone(),
@@ -195,7 +203,7 @@ fn entry(o: &Outcomes) -> ResultEntry {
         tier1: outcome_word(o.verdict.outcome).to_owned(),
         tier2: o.tier2.clone(),
         evidence_hash: o.verdict.evidence_hash.as_ref().map(|h| format!("sha256:{h}")),
-        claim_hash: o.pulled.claim_hash.clone(),
+        claim_hash: Some(verified_claim(&o.pulled)),
         tier1_details: Some(o.verdict.details.clone()),
         tier2_details: o.tier2_details.clone(),
         tier2_reviewer: o.tier2_reviewer.clone(),
@@ -284,9 +292,12 @@ async fn run(args: RunArgs, tier2: Option<Tier2>) -> ExitCode {
         .filter_map(|k| rampart_attest::PublicKey::from_pem(k["public_key_pem"].as_str()?).ok())
         .map(|k| k.spki_der())
         .collect();
-    let attestation_args =
-        crate::AttestationArgs { commit: args.commit.clone(), attestation_keys: args.attestation_keys.clone() };
-    let options = match attestation_args.options(&args.project_root, workspace_keys) {
+    let verifier_args = crate::VerifierArgs {
+        allow_test_execution: args.allow_test_execution,
+        commit: args.commit.clone(),
+        attestation_keys: args.attestation_keys.clone(),
+    };
+    let options = match verifier_args.options(&args.project_root, workspace_keys) {
         Ok(o) => o,
         Err(e) => return fail(2, &e),
     };
@@ -398,29 +409,30 @@ async fn run(args: RunArgs, tier2: Option<Tier2>) -> ExitCode {
                 "insufficient": insufficient.iter().map(|c| &c["control_id"]).collect::<Vec<_>>()})
         );
     } else {
-        let prefix = format!("[{}]", pending.model_id);
+        // What the server and the project hold reaches the CI log as one
+        // line each, with no terminal control sequence.
+        let prefix = format!("[{}]", one_line(&pending.model_id));
         for o in &outcomes {
             let place = o.verdict.file.as_deref().map(|f| match o.verdict.line {
                 Some(l) => format!(" ({f}:{l})"),
                 None => format!(" ({f})"),
             });
             println!(
-                "{prefix} {} {:<8} tier1={:<7} tier2={:<7} {}{}",
-                o.pulled.subject_id,
-                o.pulled.id,
+                "{prefix} {} {:<8} tier1={:<7} tier2={:<7} {}",
+                one_line(&o.pulled.subject_id),
+                one_line(&o.pulled.id),
                 outcome_word(o.verdict.outcome),
-                o.tier2,
-                o.verdict.details,
-                place.unwrap_or_default()
+                one_line(&o.tier2),
+                one_line(&format!("{}{}", o.verdict.details, place.unwrap_or_default()))
             );
         }
         for c in &insufficient {
             for gap in c["sufficiency"]["uncovered"].as_array().into_iter().flatten() {
                 println!(
                     "{prefix} {} insufficient: \"{}\" — {}",
-                    c["control_id"].as_str().unwrap_or("?"),
-                    gap["clause"].as_str().unwrap_or_default(),
-                    gap["suggestion"].as_str().unwrap_or_default()
+                    one_line(c["control_id"].as_str().unwrap_or("?")),
+                    one_line(gap["clause"].as_str().unwrap_or_default()),
+                    one_line(gap["suggestion"].as_str().unwrap_or_default())
                 );
             }
         }
@@ -452,4 +464,46 @@ fn url_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use rampart_evidence::{Outcome, Verdict};
+    use serde_json::json;
+
+    use super::{Outcomes, Pulled, entry};
+
+    fn outcomes(claim_hash: Option<&str>) -> Outcomes {
+        let pulled: Pulled = serde_json::from_value(json!({
+            "id": "EV1", "subject_id": "C1", "type": "function_exists",
+            "params": {"file": "app/scan.py", "name": "scan_for_malware"}, "description": "the scanner exists",
+            "claim_hash": claim_hash,
+        }))
+        .unwrap();
+        let verdict = Verdict {
+            passed: true,
+            outcome: Outcome::Pass,
+            details: "found".into(),
+            file: None,
+            line: None,
+            evidence_hash: None,
+            assertion_type: "function_exists".into(),
+        };
+        Outcomes { pulled, verdict, tier2: "skipped".into(), tier2_details: None, tier2_reviewer: None }
+    }
+
+    #[test]
+    fn results_are_bound_to_the_claim_that_was_verified() {
+        let verified = rampart_assurance::claim_hash(
+            "C1",
+            "function_exists",
+            json!({"file": "app/scan.py", "name": "scan_for_malware"}).as_object().unwrap(),
+            "the scanner exists",
+        );
+        // A server that names another claim, or none, does not change what is signed.
+        for sent in [Some("sha256:another-claim"), None, Some(verified.as_str())] {
+            assert_eq!(entry(&outcomes(sent)).claim_hash.as_deref(), Some(verified.as_str()), "{sent:?}");
+        }
+    }
 }

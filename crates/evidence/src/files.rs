@@ -1,9 +1,4 @@
-//! File-level types: `file_exists`, `file_hash`, `test_exists`, and the
-//! opt-in `test_passes`.
-
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::Instant;
+//! File-level types: `file_exists`, `file_hash`, `test_exists`.
 
 use globset::GlobBuilder;
 use sha2::Digest;
@@ -84,86 +79,5 @@ pub(crate) fn test_exists(cx: &Cx<'_>) -> Verdict {
                 .with_hash(sha256_hex(listing.as_bytes()))
         }
         None => cx.fail(format!("no file matches `{pattern}`{note}")),
-    }
-}
-
-/// Cap on the captured output kept for the verdict.
-const OUTPUT_TAIL: usize = 500;
-
-/// `test_passes`: runs the project's test command filtered by the pattern.
-/// Runs project code, so only with `allow_test_execution`; otherwise the
-/// verdict is `skipped` (the claim was not checked, so it is neither a pass
-/// nor a disproof; its tier-1 result stays pending).
-pub(crate) fn test_passes(cx: &Cx<'_>) -> Verdict {
-    let Some(pattern) = cx.str("pattern") else { return cx.fail("parameter `pattern` is required") };
-    if !cx.v.options.allow_test_execution {
-        return Verdict::skipped(
-            cx.ty,
-            "test_passes runs project code and was not run: enable allow_test_execution to run it",
-        );
-    }
-    // The pattern becomes one argument (no shell), but must not be read as
-    // an option of the runner.
-    if pattern.starts_with('-') {
-        return cx.fail("pattern must not start with `-`");
-    }
-    let root = cx.v.root();
-    let has = |name: &str| root.join(name).is_file();
-    let (program, args): (&str, Vec<&str>) =
-        if has("pytest.ini") || has("pyproject.toml") || has("setup.py") || has("setup.cfg") {
-            ("python3", vec!["-m", "pytest", "-x", "-k", pattern, "--tb=short", "-q"])
-        } else if has("package.json") {
-            ("npm", vec!["test", "--", "--testPathPattern", pattern])
-        } else if has("Cargo.toml") {
-            ("cargo", vec!["test", pattern, "--", "--test-threads=1"])
-        } else {
-            ("python3", vec!["-m", "pytest", "-x", "-k", pattern, "--tb=short", "-q"])
-        };
-    let mut child = match Command::new(program)
-        .args(&args)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => return Verdict::error(cx.ty, format!("cannot start `{program}`: {e}")),
-    };
-    // Drain both pipes on threads so a chatty test run cannot block on a
-    // full pipe while we wait for it.
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut p) = pipe {
-                let _ = p.read_to_end(&mut buf);
-            }
-            buf
-        })
-    };
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let err = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() > cx.v.options.test_timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(50)),
-            Err(e) => return Verdict::error(cx.ty, format!("waiting for `{program}` failed: {e}")),
-        }
-    };
-    let mut output = out.join().unwrap_or_default();
-    output.extend(err.join().unwrap_or_default());
-    let text = String::from_utf8_lossy(&output);
-    let tail: String = text.chars().rev().take(OUTPUT_TAIL).collect::<Vec<_>>().into_iter().rev().collect();
-    let command = format!("{program} {}", args.join(" "));
-    match status {
-        None => cx.fail(format!("`{command}` timed out after {} s", cx.v.options.test_timeout.as_secs())),
-        Some(s) if s.success() => cx.pass(format!("`{command}` passed")).with_evidence(&output),
-        Some(s) => cx.fail(format!("`{command}` failed ({s}): {tail}")).with_evidence(&output),
     }
 }

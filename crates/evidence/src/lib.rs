@@ -27,7 +27,9 @@
 //!   tokenizer that drops comments and strings first.
 //! - `file_exists`, `file_hash`, `test_exists`, `env_var_referenced`,
 //!   `http_header_set`; `test_passes` runs project code only when
-//!   [`VerifyOptions::allow_test_execution`] is set (else `skipped`).
+//!   [`VerifyOptions::allow_test_execution`] is set (else `skipped`), and
+//!   passes only when the runner's summary shows a selected test ran and
+//!   passed; the runner's whole process group is killed on timeout.
 //! - **Every site** (`sink_default_deny`, `typed_boundary`): the whole scope
 //!   enumerated or refused (no symlinks, no unparseable code, 5,000 files /
 //!   16 MiB caps), every call or property assignment of a declared sink, its
@@ -67,6 +69,7 @@ mod scope;
 mod sinks;
 mod sites;
 mod syntax;
+mod test_run;
 mod verdict;
 mod verifier;
 mod walk;

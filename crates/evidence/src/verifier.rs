@@ -16,7 +16,7 @@ use crate::error::EvidenceError;
 use crate::lang::Lang;
 use crate::verdict::Verdict;
 use crate::walk::{FileList, walk};
-use crate::{attested, code_shape, config, deps, files, patterns, rtl, sinks};
+use crate::{attested, code_shape, config, deps, files, patterns, rtl, sinks, test_run};
 
 /// Knobs of a verification run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +31,8 @@ pub struct VerifyOptions {
     /// `test_passes` runs the project's own test command. Off by default; when
     /// off, `test_passes` is `skipped` (not checked), never `pass`.
     pub allow_test_execution: bool,
-    /// Wall-clock bound on one `test_passes` run (default 300 s).
+    /// Wall-clock bound on one `test_passes` run (default 300 s); when it
+    /// expires the runner's whole process group is killed.
     pub test_timeout: Duration,
     /// The commit under verification (full SHA): `test_attested` accepts
     /// only attestations for it, and fails when it is not given.
@@ -139,7 +140,7 @@ impl Verifier {
             T::FileExists => files::file_exists(&cx),
             T::FileHash => files::file_hash(&cx),
             T::TestExists => files::test_exists(&cx),
-            T::TestPasses => files::test_passes(&cx),
+            T::TestPasses => test_run::test_passes(&cx),
             T::ModuleExists
             | T::ModuleInstantiated
             | T::PortExists

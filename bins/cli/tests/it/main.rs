@@ -4,7 +4,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+mod consumers;
+mod outputs;
 mod run;
+mod test_execution;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../crates/evidence/tests/fixtures")
@@ -40,8 +43,10 @@ fn json_output_keeps_the_reference_keys() {
     for key in ["id", "type", "description", "passed", "details"] {
         assert!(report["results"][0].get(key).is_some(), "results[].{key}");
     }
-    let sarif: serde_json::Value = serde_json::from_str(&check("sarif").1).unwrap();
+    let sarif = consumers::validate_sarif(&check("sarif").1).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sarif["version"], "2.1.0");
+    let (_, cases) = consumers::parse_junit(&check("junit").1).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cases.len(), report["results"].as_array().unwrap().len());
 }
 
 #[test]
@@ -91,4 +96,7 @@ fn exit_codes() {
     let (code, stdout, _) = rampart(&["--help"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("Exit codes: 0 all passed"));
+    let (code, stdout, _) = rampart(&["audit", "--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("4 UNVERIFIED SIGNERS"), "{stdout}");
 }

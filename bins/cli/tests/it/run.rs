@@ -268,6 +268,12 @@ async fn run_signs_and_submits_and_the_export_audits() {
     let (code, stdout, stderr) = rampart(audit("package.json", &fingerprint), root).await;
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("VERIFIED") && stdout.contains("mitigated"), "{stdout}");
+    // Without a pinned key the same package establishes nothing: anyone can
+    // sign runs with a key of their own and ship it in the package.
+    let (code, stdout, stderr) = rampart(vec!["audit".into(), "package.json".into()], root).await;
+    assert_eq!(code, 4, "{stdout}{stderr}");
+    assert!(stdout.contains(": UNVERIFIED SIGNERS") && stdout.contains("no --trusted-key"), "{stdout}");
+    assert!(!stdout.contains("problem:"), "{stdout}");
 
     // A judge that answers anything but a clean YES fails closed.
     let (doubter, _) = fake_judge("Probably yes, it looks fine.").await;

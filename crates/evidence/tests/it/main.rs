@@ -11,4 +11,5 @@ mod safety;
 mod sinks;
 mod snapshot;
 mod support;
+mod test_passes;
 mod text;
