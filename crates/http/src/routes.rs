@@ -467,7 +467,7 @@ pub fn routes() -> Vec<Route> {
         format!("{V1}/models/{{model_id}}/posture"),
         "Posture summary and objectives (filter by status and tier; paged)",
         None,
-        Some(schema::<assessment::PosturePage>),
+        Some(schema::<assessment::PosturePage<'static>>),
         get(assessment::posture),
     );
     b.add(

@@ -453,7 +453,7 @@ impl Store {
     /// every request).
     pub async fn find_api_key(&self, key_hash: &str) -> Result<Option<(ApiKeyRecord, Role)>, StoreError> {
         let hash = key_hash.to_owned();
-        self.read(move |c| {
+        self.read_statement(move |c| {
             let row = api_keys::table
                 .inner_join(
                     memberships::table.on(memberships::workspace_id

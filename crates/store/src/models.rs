@@ -628,6 +628,6 @@ impl Store {
     /// The model's state revision: changes with every write to the model.
     pub async fn model_revision(&self, workspace_id: &str, model_id: &str) -> Result<u64, StoreError> {
         let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
-        self.read(move |c| revision_of(c, &ws, &id)).await
+        self.read_statement(move |c| revision_of(c, &ws, &id)).await
     }
 }

@@ -50,6 +50,23 @@ impl Store {
         self.run(f).await
     }
 
+    /// Runs `f`, one statement, outside a transaction: a single statement is
+    /// atomic on its own, and the hot reads (a key on every request, a
+    /// model's revision on every cached read) save the BEGIN and COMMIT.
+    pub(crate) async fn read_statement<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("store task failed: {e}")))?
+    }
+
     /// Runs `f` in one write transaction on a blocking thread: all or nothing.
     pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where

@@ -123,9 +123,14 @@ fn check_results(run: &RunPredicate, docs: &Docs) -> Result<(), AppError> {
             problems.push(json!({ "assertion_id": r.assertion_id,
                 "message": format!("type is {}, the result says {}", a.assertion_type, r.assertion_type) }));
         }
-        if r.claim_hash.as_ref().is_some_and(|claim| *claim != a.claim_hash) {
-            problems.push(json!({ "assertion_id": r.assertion_id,
-                "message": "the assertion changed since it was pulled (claim hash differs)" }));
+        // A result binds to the exact claim it was verified against; one
+        // that names no claim could be replayed onto an edited assertion.
+        match &r.claim_hash {
+            None => problems.push(json!({ "assertion_id": r.assertion_id,
+                "message": "claim_hash is required: the hash of the claim this result was verified against" })),
+            Some(claim) if *claim != a.claim_hash => problems.push(json!({ "assertion_id": r.assertion_id,
+                "message": "the assertion changed since it was pulled (claim hash differs)" })),
+            Some(_) => {}
         }
         for (tier, outcome) in [("tier1", &r.tier1), ("tier2", &r.tier2)] {
             if !OUTCOMES.contains(&outcome.as_str()) {

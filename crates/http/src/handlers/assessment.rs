@@ -33,10 +33,11 @@ pub struct PostureQuery {
 
 /// The summary and one page of objectives, most severe tier first.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct PosturePage {
+pub struct PosturePage<'a> {
     pub model_version: u32,
     pub summary: StatusCounts,
-    pub objectives: Vec<CoPosture>,
+    // Borrowed from the cached report: serialised without copying.
+    pub objectives: Vec<&'a CoPosture>,
     pub next_cursor: Option<String>,
 }
 
@@ -47,7 +48,7 @@ pub async fn posture(
     Caller(who): Caller,
     Path(model): Path<String>,
     Query(q): Query<PostureQuery>,
-) -> ApiResult<Json<PosturePage>> {
+) -> ApiResult<axum::response::Response> {
     let cursor = match &q.cursor {
         Some(c) => {
             Some(c.parse::<ControlObjectiveId>().map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?)
@@ -65,14 +66,11 @@ pub async fn posture(
         Some(c) => matching.iter().position(|p| p.co_id == c).map_or(matching.len(), |i| i + 1),
         None => 0,
     };
-    let page: Vec<CoPosture> = matching.iter().skip(start).take(limit).map(|p| (*p).clone()).collect();
+    let page: Vec<&CoPosture> = matching.iter().skip(start).take(limit).copied().collect();
     let next_cursor = (start + page.len() < matching.len()).then(|| page.last().map(|p| p.co_id.to_string())).flatten();
-    Ok(Json(PosturePage {
-        model_version: report.model_version,
-        summary: report.summary,
-        objectives: page,
-        next_cursor,
-    }))
+    let page =
+        PosturePage { model_version: report.model_version, summary: report.summary, objectives: page, next_cursor };
+    Ok(axum::response::IntoResponse::into_response(Json(page)))
 }
 
 pub async fn reachability(

@@ -119,6 +119,12 @@ async fn evidence_lifecycle_over_http() {
         moved[0].claim_hash = Some("sha256:other".into());
         let (status, err) = submit_signed(&s, &id, &ci_key, run(&id, "r0", moved, zero)).await;
         assert_eq!((status, code(&err)), (422, "invalid_results"), "{err}");
+        // A result that names no claim could be replayed onto an edited assertion.
+        let mut unbound = passing.clone();
+        unbound[0].claim_hash = None;
+        let (status, err) = submit_signed(&s, &id, &ci_key, run(&id, "r0", unbound, zero)).await;
+        assert_eq!((status, code(&err)), (422, "invalid_results"), "{err}");
+        assert!(err.to_string().contains("claim_hash is required"), "{err}");
 
         // A good signed run: C1 verified, its objectives mitigated.
         let (status, accepted) = submit_signed(&s, &id, &ci_key, run(&id, "r1", passing.clone(), zero)).await;
