@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rampart_app::Generator;
-use rampart_llm::{CachingProvider, OpenAiCompatible, OpenAiConfig, ResponseCache};
+use rampart_llm::{CachingProvider, OpenAiCompatible, OpenAiConfig, Provider, ResponseCache};
 
 const DESCRIPTION: &str = "Signed-in users upload files to our REST API; we store them in a private S3 bucket.";
 
@@ -29,24 +29,25 @@ fn generation(c: &mut Criterion) {
     group.bench_function("cold", |b| {
         b.to_async(&rt).iter(|| async {
             // A fresh generator each time: nothing cached.
-            let generator = Generator::llm(Arc::new(provider(&fake.base_url))).unwrap();
-            generator.generate(DESCRIPTION, &mut |_| {}).await.unwrap()
+            let direct: Arc<dyn Provider> = Arc::new(provider(&fake.base_url));
+            let generator = Generator::llm(direct.clone()).unwrap();
+            generator.generate(Some(direct.as_ref()), DESCRIPTION, &mut |_| {}).await.unwrap()
         });
     });
     let before = fake.calls();
     rt.block_on(async {
-        Generator::llm(Arc::new(provider(&fake.base_url))).unwrap().generate(DESCRIPTION, &mut |_| {}).await.unwrap()
+        let direct: Arc<dyn Provider> = Arc::new(provider(&fake.base_url));
+        Generator::llm(direct.clone()).unwrap().generate(Some(direct.as_ref()), DESCRIPTION, &mut |_| {}).await.unwrap()
     });
     println!("LLM calls per cold generation: {}", fake.calls() - before);
-    let cached = Generator::llm(Arc::new(CachingProvider::new(
-        provider(&fake.base_url),
-        ResponseCache::new(1024, Duration::from_secs(3600)),
-    )))
-    .unwrap();
-    rt.block_on(cached.generate(DESCRIPTION, &mut |_| {})).unwrap();
+    let caching: Arc<dyn Provider> =
+        Arc::new(CachingProvider::new(provider(&fake.base_url), ResponseCache::new(1024, Duration::from_secs(3600))));
+    let cached = Generator::llm(caching.clone()).unwrap();
+    rt.block_on(cached.generate(Some(caching.as_ref()), DESCRIPTION, &mut |_| {})).unwrap();
     let before = fake.calls();
     group.bench_function("cached", |b| {
-        b.to_async(&rt).iter(|| async { cached.generate(DESCRIPTION, &mut |_| {}).await.unwrap() });
+        b.to_async(&rt)
+            .iter(|| async { cached.generate(Some(caching.as_ref()), DESCRIPTION, &mut |_| {}).await.unwrap() });
     });
     println!("LLM calls across all cached generations: {}", fake.calls() - before);
     group.finish();

@@ -109,7 +109,7 @@ impl App {
         {
             return Err(rampart_store::StoreError::VersionConflict { current: live.version, expected }.into());
         }
-        let applied = match self.generator.provider() {
+        let applied = match self.ai_for(who) {
             Some(provider) => crate::judging::apply_with_llm(&live, edit, provider.as_ref()).await?,
             None => live.apply(edit, &rampart_catalog::OfflineJudge),
         };

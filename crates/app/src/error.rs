@@ -42,6 +42,24 @@ impl AppError {
         AppError::Forbidden { message: message.into() }
     }
 
+    /// An LLM failure, in the words of what was asking (`who`: "the LLM",
+    /// "the identity judge"): an outage is a 503, a spent daily limit a 429,
+    /// an unusable answer or a refusal a 502.
+    pub(crate) fn from_llm(who: &str, e: rampart_llm::LlmError) -> AppError {
+        use rampart_llm::LlmError;
+        match e {
+            LlmError::Unavailable { reason } => {
+                AppError::Unavailable { message: format!("{who} is unavailable: {reason}") }
+            }
+            LlmError::LimitReached { reason, retry_after_secs } => {
+                AppError::RateLimited { message: reason, retry_after_secs }
+            }
+            other => {
+                AppError::Upstream { code: other.code(), message: format!("{who}'s answer was unusable: {other}") }
+            }
+        }
+    }
+
     /// The HTTP status this error answers with.
     pub fn status(&self) -> u16 {
         match self {

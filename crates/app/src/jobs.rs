@@ -245,9 +245,11 @@ impl App {
                 let _ = store.add_job_event(&job_id, &event).await;
             }
         });
+        // The job works for the user who asked: its LLM calls count against them.
+        let ai = self.ai_for_user(&job.workspace_id, &payload.user_id);
         let generated = self
             .generator
-            .generate(&payload.description, &mut |step| {
+            .generate(ai.as_deref(), &payload.description, &mut |step| {
                 let _ = tx.send(json!({ "step": step.step, "detail": step.detail }));
             })
             .await;
@@ -276,9 +278,6 @@ impl App {
             .store
             .add_job_event(&job.id, &json!({"step": "done", "detail": {"model_id": record.id, "name": record.name}}))
             .await;
-        if generated.ai_requests > 0 {
-            self.record_ai_usage(&job.workspace_id, &payload.user_id, generated.ai_requests, &generated.usage).await?;
-        }
         if let Some(session) = &payload.chat_session_id {
             // The session may have been deleted meanwhile; the model stands either way.
             if self.store.set_chat_model(&job.workspace_id, session, &record.id).await.is_ok() {

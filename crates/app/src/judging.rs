@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 use rampart_catalog::OfflineJudge;
 use rampart_llm::tier2::{fence, fresh_token};
-use rampart_llm::{LlmError, Message, Provider, StructuredOptions, structured_with};
+use rampart_llm::{Message, Provider, StructuredOptions, structured_with};
 use rampart_model::{Applied, Edit, EditError, IdentityProbe, IdentityVerdict, Judge, JudgeError, ThreatModel};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -106,15 +106,7 @@ async fn ask(provider: &dyn Provider, q: &Question) -> Result<IdentityVerdict, A
         |_: &IdentityAnswer| Ok(()),
     )
     .await
-    .map_err(|e| match e {
-        LlmError::Unavailable { reason } => {
-            AppError::Unavailable { message: format!("the identity judge is unavailable: {reason}") }
-        }
-        other => AppError::Upstream {
-            code: other.code(),
-            message: format!("the identity judge's answer was unusable: {other}"),
-        },
-    })?;
+    .map_err(|e| AppError::from_llm("the identity judge", e))?;
     Ok(match answer.value.verdict {
         Verdict::Same => IdentityVerdict::Same,
         Verdict::Uncertain => IdentityVerdict::Uncertain,

@@ -8,6 +8,7 @@
 //! one transaction, under optimistic concurrency.
 
 mod accounts;
+mod ai_gate;
 mod assessment;
 mod auth;
 mod chat;

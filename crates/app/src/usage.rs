@@ -18,7 +18,7 @@ fn today() -> String {
 }
 
 /// Seconds until the next UTC midnight, when the count starts over.
-fn until_midnight() -> u64 {
+pub(crate) fn until_midnight() -> u64 {
     let now = Utc::now();
     let tomorrow = (now + chrono::Duration::days(1)).date_naive().and_hms_opt(0, 0, 0).map(|t| t.and_utc());
     tomorrow.map_or(3600, |t| u64::try_from((t - now).num_seconds().max(1)).unwrap_or(3600))
@@ -68,22 +68,33 @@ fn day(field: &str, value: Option<&str>, default: String) -> Result<String, AppE
 }
 
 impl App {
-    /// Refuses AI work for a user who used up today's requests (429).
+    /// Refuses AI work up front for a user who used up today's requests
+    /// (429), so a job is not queued only to fail; each call is checked again
+    /// at the gate ([`crate::ai_gate`]).
     pub(crate) async fn check_ai_limit(&self, who: &Principal) -> Result<(), AppError> {
         if !self.generator.uses_ai() {
             return Ok(());
         }
-        let used = self.store.ai_requests_on(&who.user_id, &today()).await?;
-        if used >= i64::from(self.daily_ai_limit) {
-            return Err(AppError::RateLimited {
-                message: format!(
-                    "the daily limit of {} AI requests is used up; it resets at midnight UTC",
-                    self.daily_ai_limit
-                ),
-                retry_after_secs: until_midnight(),
-            });
+        if self.ai_requests_today(&who.user_id).await? >= i64::from(self.daily_ai_limit) {
+            return Err(self.limit_reached());
         }
         Ok(())
+    }
+
+    /// Requests the user made today (UTC), in every workspace.
+    pub(crate) async fn ai_requests_today(&self, user_id: &str) -> Result<i64, AppError> {
+        Ok(self.store.ai_requests_on(user_id, &today()).await?)
+    }
+
+    /// The 429 of a spent daily limit.
+    pub(crate) fn limit_reached(&self) -> AppError {
+        AppError::RateLimited {
+            message: format!(
+                "the daily limit of {} AI requests is used up; it resets at midnight UTC",
+                self.daily_ai_limit
+            ),
+            retry_after_secs: until_midnight(),
+        }
     }
 
     pub(crate) async fn record_ai_usage(

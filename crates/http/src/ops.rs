@@ -56,10 +56,27 @@ fn registry() -> &'static Metrics {
     METRICS.get_or_init(Metrics::default)
 }
 
+/// The method as a metrics label: the standard methods by name, anything
+/// else (any token a client sends, unauthenticated) as one value, so clients
+/// cannot create series without bound.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 /// Middleware: records every request under its route template (never the raw
 /// path, which would carry ids).
 pub async fn record(req: Request, next: Next) -> Response {
-    let method = req.method().to_string();
+    let method = method_label(req.method()).to_owned();
     let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let started = std::time::Instant::now();
     let response = next.run(req).await;

@@ -17,6 +17,9 @@ pub enum LlmError {
     /// key, an unknown model, a request it considers invalid).
     #[error("the language model provider rejected the request ({status}): {reason}")]
     Rejected { status: u16, reason: String },
+    /// The caller's own budget of requests is spent; nothing was sent.
+    #[error("{reason}")]
+    LimitReached { reason: String, retry_after_secs: u64 },
 }
 
 impl LlmError {
@@ -26,6 +29,7 @@ impl LlmError {
         match self {
             LlmError::Unavailable { .. } => 503,
             LlmError::Malformed { .. } | LlmError::Rejected { .. } => 502,
+            LlmError::LimitReached { .. } => 429,
         }
     }
 
@@ -35,6 +39,7 @@ impl LlmError {
             LlmError::Unavailable { .. } => "llm_unavailable",
             LlmError::Malformed { .. } => "llm_malformed",
             LlmError::Rejected { .. } => "llm_rejected",
+            LlmError::LimitReached { .. } => "rate_limited",
         }
     }
 

@@ -103,7 +103,7 @@ impl crate::App {
         model_id: &str,
         controls: &[rampart_model::ControlId],
     ) -> Result<(), crate::AppError> {
-        let Some(provider) = self.generator.provider() else { return Ok(()) };
+        let Some(provider) = self.ai_for(who) else { return Ok(()) };
         let state = self.store.evidence_state(&who.workspace_id, model_id, &[super::RUN, super::FINDING]).await?;
         let docs = super::Docs::parse(model_id, &state.docs)?;
         let mut fresh = std::collections::BTreeMap::new();

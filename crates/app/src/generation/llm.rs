@@ -142,12 +142,7 @@ impl std::fmt::Debug for LlmGenerator {
 }
 
 fn llm_error(e: LlmError) -> AppError {
-    match e {
-        LlmError::Unavailable { reason } => {
-            AppError::Unavailable { message: format!("the LLM is unavailable: {reason}") }
-        }
-        other => AppError::Upstream { code: other.code(), message: format!("the LLM's answer was unusable: {other}") },
-    }
+    AppError::from_llm("the LLM", e)
 }
 
 fn named(what: &str, name: &str) -> Result<(), String> {
@@ -186,6 +181,7 @@ impl LlmGenerator {
 
     pub(crate) async fn generate(
         &self,
+        provider: &dyn Provider,
         description: &str,
         report: &mut (dyn FnMut(Step) + Send),
     ) -> Result<GeneratedModel, AppError> {
@@ -195,7 +191,6 @@ impl LlmGenerator {
         }
         let fenced = format!("<{token}>\n{}\n</{token}>", description.trim());
         let options = StructuredOptions::default();
-        let provider = self.provider.as_ref();
         let mut usage = Usage::default();
         let mut calls = 0u32;
         // Calls that reached the provider: a cached answer costs nothing.

@@ -92,8 +92,9 @@ impl Generator {
         Generator::llm(Arc::new(rampart_llm::CachingProvider::new(provider, cache)))
     }
 
-    /// The LLM behind this generator, if any (other judgements use it too).
-    pub(crate) fn provider(&self) -> Option<Arc<dyn rampart_llm::Provider>> {
+    /// The LLM behind this generator, if any, unmetered: only the AI gate
+    /// ([`crate::ai_gate`]) calls this, and hands out metered providers.
+    pub(crate) fn unmetered_provider(&self) -> Option<Arc<dyn rampart_llm::Provider>> {
         self.llm.as_ref().map(|l| l.provider())
     }
 
@@ -115,14 +116,18 @@ impl Generator {
             .map_err(|e| AppError::Internal { message: format!("the built-in catalog is broken: {e}") })
     }
 
-    /// Generates a model, reporting each step to `report`.
+    /// Generates a model, reporting each step to `report`. With an LLM,
+    /// `ai` is the (metered) provider to ask; without one, the catalog answers.
     pub async fn generate(
         &self,
+        ai: Option<&dyn rampart_llm::Provider>,
         description: &str,
         report: &mut (dyn FnMut(Step) + Send),
     ) -> Result<GeneratedModel, AppError> {
         if let Some(llm) = &self.llm {
-            return llm.generate(description, report).await;
+            let provider =
+                ai.ok_or_else(|| AppError::Internal { message: "an LLM generator needs a provider".into() })?;
+            return llm.generate(provider, description, report).await;
         }
         let catalog = self.catalog()?;
         let generated = catalog.generate(description).map_err(|e| AppError::invalid(e.code(), e.to_string()))?;

@@ -23,9 +23,13 @@ fn provider(base_url: &str, timeout: Duration) -> OpenAiCompatible {
     OpenAiCompatible::new(config).unwrap()
 }
 
-async fn generate(generator: &Generator) -> (Result<rampart_app::GeneratedModel, rampart_app::AppError>, Vec<Step>) {
+/// Generates with `provider` asked directly (no application, so no metering).
+async fn generate(
+    generator: &Generator,
+    provider: &dyn rampart_llm::Provider,
+) -> (Result<rampart_app::GeneratedModel, rampart_app::AppError>, Vec<Step>) {
     let mut steps = Vec::new();
-    let out = generator.generate(DESCRIPTION, &mut |s| steps.push(s)).await;
+    let out = generator.generate(Some(provider), DESCRIPTION, &mut |s| steps.push(s)).await;
     (out, steps)
 }
 
@@ -36,8 +40,9 @@ async fn three_rounds_with_fenced_input_and_a_cache() {
         provider(&fake.base_url, Duration::from_secs(5)),
         ResponseCache::new(256, Duration::from_secs(3600)),
     );
-    let generator = Generator::llm(Arc::new(cached)).unwrap();
-    let (out, steps) = generate(&generator).await;
+    let cached: Arc<dyn rampart_llm::Provider> = Arc::new(cached);
+    let generator = Generator::llm(cached.clone()).unwrap();
+    let (out, steps) = generate(&generator, cached.as_ref()).await;
     let generated = out.unwrap();
     assert_eq!(generated.name, "File Upload API");
     assert_eq!(generated.model.assets.len(), 2);
@@ -72,7 +77,7 @@ async fn three_rounds_with_fenced_input_and_a_cache() {
     }
 
     // The same description again: every answer comes from the cache.
-    let (again, _) = generate(&generator).await;
+    let (again, _) = generate(&generator, cached.as_ref()).await;
     assert_eq!(again.unwrap().model, generated.model);
     assert_eq!(fake.calls(), 5, "a cache hit makes no call");
 }
@@ -94,8 +99,9 @@ async fn failures_fail_closed_and_write_nothing() {
         (Mode::Good, Duration::from_secs(3), Duration::from_millis(300), 503),
     ] {
         let fake = fake_llm::start(mode, latency).await;
-        let generator = Generator::llm(Arc::new(provider(&fake.base_url, timeout))).unwrap();
-        let (out, _) = generate(&generator).await;
+        let direct: Arc<dyn rampart_llm::Provider> = Arc::new(provider(&fake.base_url, timeout));
+        let generator = Generator::llm(direct.clone()).unwrap();
+        let (out, _) = generate(&generator, direct.as_ref()).await;
         let err = out.unwrap_err();
         assert_eq!(err.status(), status, "{mode:?}: {err}");
 

@@ -2,6 +2,7 @@
 //! OpenAI-compatible server over real HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
+mod ai_gate;
 mod fake_llm;
 mod generation;
 mod identity;

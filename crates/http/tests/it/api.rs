@@ -224,6 +224,15 @@ async fn errors_are_clear_and_never_500() {
             "{metrics}"
         );
         assert!(!metrics.contains(&s.key), "keys never appear in metrics");
+        // Made-up methods from anyone do not make new series.
+        for verb in ["FROB", "XYZZY1", "XYZZY2"] {
+            let method = Method::from_bytes(verb.as_bytes()).unwrap();
+            let res = server.http.request(method, format!("{}/api/v1/models", server.base)).send().await.unwrap();
+            assert!(res.status().is_client_error(), "{verb}: {}", res.status());
+        }
+        let metrics = server.http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
+        assert!(!metrics.contains("FROB") && !metrics.contains("XYZZY"), "{metrics}");
+        assert!(metrics.contains("method=\"other\""), "{metrics}");
     })
     .await;
 }

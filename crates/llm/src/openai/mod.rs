@@ -98,6 +98,7 @@ impl OpenAiCompatible {
             LlmError::Unavailable { reason } => LlmError::Unavailable { reason: clean(reason) },
             LlmError::Malformed { reason } => LlmError::Malformed { reason: clean(reason) },
             LlmError::Rejected { status, reason } => LlmError::Rejected { status, reason: clean(reason) },
+            limit @ LlmError::LimitReached { .. } => limit,
         }
     }
 }
