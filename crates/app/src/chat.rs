@@ -155,8 +155,8 @@ impl App {
 
     /// Handles one message and stores it with the reply.
     pub async fn post_chat(&self, who: &Principal, session_id: &str, input: ChatInput) -> Result<ChatReply, AppError> {
-        let content = input.content.trim().to_owned();
-        if content.is_empty() || content.chars().count() > MAX_MESSAGE {
+        let content = rampart_model::BoundedText::prose("content", &input.content, MAX_MESSAGE)?.into_string();
+        if content.is_empty() {
             return Err(AppError::invalid("invalid_message", format!("a message has 1 to {MAX_MESSAGE} characters")));
         }
         let session = self.store.get_chat_session(&who.workspace_id, session_id).await?;

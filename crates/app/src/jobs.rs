@@ -129,15 +129,16 @@ impl App {
         chat_session_id: Option<&str>,
     ) -> Result<JobView, AppError> {
         self.check_ai_limit(who).await?;
-        let description = req.description.trim();
-        if description.is_empty() || description.chars().count() > MAX_DESCRIPTION {
+        let description = rampart_model::BoundedText::prose("description", &req.description, MAX_DESCRIPTION)?;
+        let description = description.as_str();
+        if description.is_empty() {
             return Err(AppError::invalid(
                 "invalid_description",
                 format!("describe the feature in 1 to {MAX_DESCRIPTION} characters"),
             ));
         }
-        if req.idempotency_key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 200) {
-            return Err(AppError::invalid("invalid_field", "idempotency_key: 1 to 200 characters"));
+        if let Some(key) = &req.idempotency_key {
+            rampart_model::BoundedText::name("idempotency_key", key, 200)?;
         }
         let payload = json!({ "user_id": who.user_id, "description": description, "chat_session_id": chat_session_id });
         let job = self

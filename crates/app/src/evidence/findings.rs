@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use rampart_assurance::{Finding, FindingAction, FindingState, Severity, TierResult};
-use rampart_model::{ControlId, ThreatModel};
+use rampart_model::{BoundedText, ControlId, ThreatModel};
 use rampart_store::{EvidenceWrite, NewActivity};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -57,13 +57,29 @@ pub(crate) fn reconcile(docs: &Docs, write: &mut EvidenceWrite, now: DateTime<Ut
     Ok(())
 }
 
-fn check_text(field: &str, value: &str, max: usize) -> Result<(), AppError> {
-    let n = value.trim().chars().count();
-    if n == 0 || n > max {
-        Err(AppError::invalid("invalid_finding", format!("{field} needs 1 to {max} characters")))
-    } else {
-        Ok(())
+/// Most checked locations or patterns listed on one finding.
+const MAX_LIST: usize = 200;
+
+/// The finding's text, normalised; every field by the one text rule.
+fn validated(req: NewFinding) -> Result<NewFinding, AppError> {
+    let list = |field: &str, items: Vec<String>| -> Result<Vec<String>, AppError> {
+        if items.len() > MAX_LIST {
+            return Err(AppError::invalid("invalid_finding", format!("{field}: at most {MAX_LIST} entries")));
+        }
+        items.iter().map(|i| Ok(BoundedText::name(field, i, 1000)?.into_string())).collect()
+    };
+    let description = BoundedText::prose("description", &req.description, 5000)?;
+    if description.as_str().is_empty() {
+        return Err(AppError::invalid("invalid_finding", "description: must not be empty"));
     }
+    Ok(NewFinding {
+        title: BoundedText::name("title", &req.title, 200)?.into_string(),
+        description: description.into_string(),
+        checked_locations: list("checked_locations", req.checked_locations)?,
+        checked_patterns: list("checked_patterns", req.checked_patterns)?,
+        expected_evidence: BoundedText::prose("expected_evidence", &req.expected_evidence, 5000)?.into_string(),
+        ..req
+    })
 }
 
 /// The instructions a coding agent follows to look for unimplemented
@@ -92,8 +108,7 @@ fn scan_prompt(model: &ThreatModel, docs: &Docs, model_id: &str) -> String {
 
 impl App {
     pub async fn report_finding(&self, who: &Principal, model_id: &str, req: NewFinding) -> Result<Finding, AppError> {
-        check_text("title", &req.title, 200)?;
-        check_text("description", &req.description, 5000)?;
+        let req = validated(req)?;
         let actor = who.clone();
         let mid = model_id.to_owned();
         self.store
@@ -110,8 +125,8 @@ impl App {
                 let finding = Finding {
                     id: id.clone(),
                     control_id: req.control_id,
-                    title: req.title.trim().to_owned(),
-                    description: req.description.trim().to_owned(),
+                    title: req.title,
+                    description: req.description,
                     severity: req.severity,
                     checked_locations: req.checked_locations,
                     checked_patterns: req.checked_patterns,
@@ -166,6 +181,9 @@ impl App {
         finding_id: &str,
         action: FindingAction,
     ) -> Result<Finding, AppError> {
+        if let FindingAction::Dismiss { reason } = &action {
+            BoundedText::prose("reason", reason, 2000)?;
+        }
         let actor = who.clone();
         let (mid, fid) = (model_id.to_owned(), finding_id.to_owned());
         let now = Utc::now();

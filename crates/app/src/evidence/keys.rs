@@ -30,10 +30,8 @@ impl App {
     pub async fn add_signing_key(&self, who: &Principal, req: NewSigningKey) -> Result<SigningKeyRecord, AppError> {
         who.require_owner()?;
         let key = PublicKey::from_pem(&req.public_key_pem).map_err(|e| AppError::invalid(e.code(), e.to_string()))?;
-        let label = req.label.trim();
-        if label.is_empty() || label.chars().count() > 200 {
-            return Err(AppError::invalid("invalid_label", "label needs 1 to 200 characters"));
-        }
+        let label = rampart_model::BoundedText::name("label", &req.label, 200)?;
+        let label = label.as_str();
         let record = SigningKeyRecord {
             fingerprint: key.fingerprint(),
             public_key_pem: key.to_pem(),

@@ -11,3 +11,4 @@ mod isolation;
 mod openapi;
 mod outage;
 mod server;
+mod text;
