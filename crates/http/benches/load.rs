@@ -84,6 +84,11 @@ async fn run(backend: &str, store: Store, seconds: u64, concurrency: usize) {
 
     for (label, url) in [
         ("GET /healthz", format!("{base}/healthz")),
+        ("GET /api/v1/me (authentication + 2 reads)", format!("{base}/api/v1/me")),
+        (
+            "GET posture (1,000 objectives, page of 1)",
+            format!("{base}/api/v1/models/{}/posture?limit=1", model.record.id),
+        ),
         (
             "GET posture (1,000 objectives, page of 100)",
             format!("{base}/api/v1/models/{}/posture?limit=100", model.record.id),

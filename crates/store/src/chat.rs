@@ -158,6 +158,28 @@ impl Store {
         prompt_tokens: i64,
         completion_tokens: i64,
     ) -> Result<(), StoreError> {
+        // Two first calls of the day can both find no row and both insert:
+        // the loser's transaction is aborted by the unique key, and its second
+        // attempt finds the row and adds to it.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.add_ai_usage(workspace_id, user_id, day, requests, prompt_tokens, completion_tokens).await {
+                Err(StoreError::Conflict(_)) if attempts < 3 => continue,
+                other => return other,
+            }
+        }
+    }
+
+    async fn add_ai_usage(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+        day: &str,
+        requests: i64,
+        prompt_tokens: i64,
+        completion_tokens: i64,
+    ) -> Result<(), StoreError> {
         let (ws, user, day) = (workspace_id.to_owned(), user_id.to_owned(), day.to_owned());
         self.write(move |c| {
             let key = ai_usage::workspace_id.eq(&ws).and(ai_usage::user_id.eq(&user)).and(ai_usage::day.eq(&day));

@@ -44,3 +44,21 @@ async fn a_tampered_snapshot_is_reported_as_corrupt() {
         .unwrap();
     assert!(matches!(store.get_version(&ws.id, &model.id, None).await, Err(StoreError::Corrupt(_))));
 }
+
+/// The first AI requests of a day, recorded at once (a generation's first
+/// round asks three questions concurrently): every one is counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_usage_records_all_count() {
+    each_backend(|store| async move {
+        let (alice, ws) = store.create_user("alice@example.com", "Alice").await.unwrap();
+        let records = (0..8).map(|_| {
+            let (store, ws, user) = (store.clone(), ws.id.clone(), alice.id.clone());
+            tokio::spawn(async move { store.record_ai_usage(&ws, &user, "2026-12-07", 1, 10, 5).await })
+        });
+        for r in join_all(records).await {
+            r.unwrap().unwrap();
+        }
+        assert_eq!(store.ai_requests_on(&alice.id, "2026-12-07").await.unwrap(), 8);
+    })
+    .await;
+}
