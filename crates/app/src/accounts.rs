@@ -72,7 +72,9 @@ impl App {
 
     pub async fn delete_workspace(&self, who: &Principal, workspace_id: &str) -> Result<(), AppError> {
         self.owner_of(who, workspace_id).await?;
-        Ok(self.store.delete_workspace(workspace_id).await?)
+        self.store.delete_workspace(workspace_id).await?;
+        self.auth_cache.forget_all();
+        Ok(())
     }
 
     pub async fn organization_grades(
@@ -108,7 +110,9 @@ impl App {
         role: Role,
     ) -> Result<(), AppError> {
         self.owner_of(who, workspace_id).await?;
-        Ok(self.store.set_member(workspace_id, user_id, role).await?)
+        self.store.set_member(workspace_id, user_id, role).await?;
+        self.auth_cache.forget_all();
+        Ok(())
     }
 
     pub async fn remove_member(&self, who: &Principal, workspace_id: &str, user_id: &str) -> Result<(), AppError> {
@@ -118,7 +122,9 @@ impl App {
         } else {
             self.member_of(who, workspace_id).await?;
         }
-        Ok(self.store.remove_member(workspace_id, user_id).await?)
+        self.store.remove_member(workspace_id, user_id).await?;
+        self.auth_cache.forget_all();
+        Ok(())
     }
 
     /// Deletes the caller's account and everything only they had. It reaches
@@ -131,7 +137,9 @@ impl App {
                 "deleting an account needs an owner key of the account's personal workspace",
             ));
         }
-        Ok(self.store.delete_user(&who.user_id).await?)
+        self.store.delete_user(&who.user_id).await?;
+        self.auth_cache.forget_all();
+        Ok(())
     }
 
     pub async fn create_system(

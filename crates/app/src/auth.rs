@@ -12,10 +12,21 @@
 //!   holder's personal workspace. A new team workspace comes with its own
 //!   first key, since the key that created it cannot reach it.
 //!
+//! A successful authentication is remembered for [`AUTH_TTL`] (by the key's
+//! hash, never the key), so a busy client costs one lookup a second, not one
+//! a request. Anything in this process that takes access away (revoking a
+//! key, removing or demoting a member, deleting a workspace or an account)
+//! forgets every remembered key at once; a change made by another server
+//! process takes effect here within [`AUTH_TTL`].
+//!
 //! A key is `rk_` + 40 base62 characters (≈238 bits) from the OS random
 //! source. Only its SHA-256 is stored (a key is high-entropy, so a fast hash
 //! is enough: there is nothing to brute-force), plus a short visible prefix so
 //! people can tell their keys apart. The key is shown once, at creation.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use rampart_model::BoundedText;
 use rampart_store::{ApiKeyRecord, Role};
@@ -87,6 +98,40 @@ pub(crate) fn token_well_formed(token: &str, prefix: &str) -> bool {
         && token[prefix.len()..].bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// How long a successful authentication is remembered.
+pub const AUTH_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+/// Most keys remembered at once.
+const REMEMBERED_KEYS: usize = 4096;
+
+/// Recently authenticated keys, by hash.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AuthCache(Arc<Mutex<HashMap<String, (Principal, Instant)>>>);
+
+impl AuthCache {
+    fn get(&self, hash: &str) -> Option<Principal> {
+        let map = self.0.lock().ok()?;
+        map.get(hash).filter(|(_, at)| at.elapsed() < AUTH_TTL).map(|(p, _)| p.clone())
+    }
+
+    fn put(&self, hash: String, principal: Principal) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= REMEMBERED_KEYS {
+                map.retain(|_, (_, at)| at.elapsed() < AUTH_TTL);
+            }
+            if map.len() < REMEMBERED_KEYS {
+                map.insert(hash, (principal, Instant::now()));
+            }
+        }
+    }
+
+    /// Forgets every key: access was taken away somewhere.
+    pub(crate) fn forget_all(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
+    }
+}
+
 impl App {
     /// The principal a bearer key stands for.
     pub async fn authenticate(&self, secret: &str) -> Result<Principal, AppError> {
@@ -94,15 +139,21 @@ impl App {
         if !well_formed(secret) {
             return Err(unauthorized());
         }
+        let hash = hash_key(secret);
+        if let Some(known) = self.auth_cache.get(&hash) {
+            return Ok(known);
+        }
         // Only "no such live key" is a 401: a database outage is a 503, so a
         // client retries instead of concluding its key was revoked.
-        let (key, holder_role) = self.store.find_api_key(&hash_key(secret)).await?.ok_or_else(unauthorized)?;
-        Ok(Principal {
+        let (key, holder_role) = self.store.find_api_key(&hash).await?.ok_or_else(unauthorized)?;
+        let principal = Principal {
             user_id: key.user_id,
             workspace_id: key.workspace_id,
             role: holder_role.capped_by(key.role),
             key_id: key.id,
-        })
+        };
+        self.auth_cache.put(hash, principal.clone());
+        Ok(principal)
     }
 
     /// Creates a key for the caller in the key's own workspace (naming any
@@ -158,7 +209,9 @@ impl App {
             // A member cannot see others' keys, so it does not exist for them.
             return Err(AppError::not_found("api key"));
         }
-        Ok(self.store.revoke_api_key(&who.workspace_id, key_id).await?)
+        self.store.revoke_api_key(&who.workspace_id, key_id).await?;
+        self.auth_cache.forget_all();
+        Ok(())
     }
 
     /// A new owner key for the user with `email`, for an operator on the

@@ -25,7 +25,7 @@ mod usage;
 
 pub use accounts::{NewWorkspace, WorkspaceView};
 pub use assessment::Assessment;
-pub use auth::{NewKey, hash_key};
+pub use auth::{AUTH_TTL, NewKey, hash_key};
 pub use chat::{ChatHistory, ChatInput, ChatReply, NewChatSession};
 pub use edits::EditOutcome;
 pub use error::AppError;
@@ -92,6 +92,7 @@ pub struct App {
     pub(crate) limits: Limits,
     pub(crate) assessments: assessment::AssessmentCache,
     pub(crate) model_locks: retry::ModelLocks,
+    pub(crate) auth_cache: auth::AuthCache,
 }
 
 impl App {
@@ -104,6 +105,7 @@ impl App {
             limits: Limits::default(),
             assessments: assessment::AssessmentCache::default(),
             model_locks: retry::ModelLocks::default(),
+            auth_cache: auth::AuthCache::default(),
         }
     }
 

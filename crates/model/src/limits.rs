@@ -54,26 +54,35 @@ impl ModelLimits {
         Ok(())
     }
 
+    fn check(&self, counts: [(&'static str, usize); 6], objectives: usize) -> Result<(), LimitExceeded> {
+        counts.into_iter().try_for_each(|(what, n)| self.entities(what, n))?;
+        self.objectives(objectives)
+    }
+
     /// Checks a draft before its objectives are computed.
     pub fn check_draft(&self, d: &ModelDraft) -> Result<(), LimitExceeded> {
-        self.entities("trust boundaries", d.trust_boundaries.len())?;
-        self.entities("components", d.components.len())?;
-        self.entities("assets", d.assets.len())?;
-        self.entities("attackers", d.attackers.len())?;
-        self.entities("assumptions", d.assumptions.len())?;
-        self.entities("controls", d.controls.len())?;
-        self.objectives(d.assets.len().saturating_mul(d.attackers.len()))
+        let counts = [
+            ("trust boundaries", d.trust_boundaries.len()),
+            ("components", d.components.len()),
+            ("assets", d.assets.len()),
+            ("attackers", d.attackers.len()),
+            ("assumptions", d.assumptions.len()),
+            ("controls", d.controls.len()),
+        ];
+        self.check(counts, d.assets.len().saturating_mul(d.attackers.len()))
     }
 
     /// Checks a model (the result of an edit, before it is stored).
     pub fn check_model(&self, m: &ThreatModel) -> Result<(), LimitExceeded> {
-        self.entities("trust boundaries", m.trust_boundaries.len())?;
-        self.entities("components", m.components.len())?;
-        self.entities("assets", m.assets.len())?;
-        self.entities("attackers", m.attackers.len())?;
-        self.entities("assumptions", m.assumptions.len())?;
-        self.entities("controls", m.controls.len())?;
-        self.objectives(m.control_objectives.len())
+        let counts = [
+            ("trust boundaries", m.trust_boundaries.len()),
+            ("components", m.components.len()),
+            ("assets", m.assets.len()),
+            ("attackers", m.attackers.len()),
+            ("assumptions", m.assumptions.len()),
+            ("controls", m.controls.len()),
+        ];
+        self.check(counts, m.control_objectives.len())
     }
 }
 

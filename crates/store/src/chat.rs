@@ -164,21 +164,20 @@ impl Store {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match self.add_ai_usage(workspace_id, user_id, day, requests, prompt_tokens, completion_tokens).await {
+            match self.add_ai_usage(workspace_id, user_id, day, (requests, prompt_tokens, completion_tokens)).await {
                 Err(StoreError::Conflict(_)) if attempts < 3 => continue,
                 other => return other,
             }
         }
     }
 
+    /// One attempt of [`Store::record_ai_usage`], in one transaction.
     async fn add_ai_usage(
         &self,
         workspace_id: &str,
         user_id: &str,
         day: &str,
-        requests: i64,
-        prompt_tokens: i64,
-        completion_tokens: i64,
+        (requests, prompt_tokens, completion_tokens): (i64, i64, i64),
     ) -> Result<(), StoreError> {
         let (ws, user, day) = (workspace_id.to_owned(), user_id.to_owned(), day.to_owned());
         self.write(move |c| {

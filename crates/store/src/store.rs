@@ -59,12 +59,19 @@ impl Store {
         F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
+        let statement = move || {
             let mut conn = pool.get()?;
             f(&mut conn)
-        })
-        .await
-        .map_err(|e| StoreError::Database(format!("store task failed: {e}")))?
+        };
+        // On a multi-threaded runtime a statement this short runs in place
+        // (the worker's other tasks move to another thread meanwhile): no
+        // hand-off to the blocking pool and back on every request.
+        if tokio::runtime::Handle::current().runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+            return tokio::task::block_in_place(statement);
+        }
+        tokio::task::spawn_blocking(statement)
+            .await
+            .map_err(|e| StoreError::Database(format!("store task failed: {e}")))?
     }
 
     /// Runs `f` in one write transaction on a blocking thread: all or nothing.

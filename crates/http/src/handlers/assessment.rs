@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use rampart_app::{ActivityRecord, App, Assessment, Page};
 use rampart_assurance::{CoPosture, PostureStatus, StatusCounts};
 use rampart_model::{Control, ControlObjectiveId};
@@ -47,6 +48,7 @@ pub async fn posture(
     State(app): State<App>,
     Caller(who): Caller,
     Path(model): Path<String>,
+    uri: axum::http::Uri,
     Query(q): Query<PostureQuery>,
 ) -> ApiResult<axum::response::Response> {
     let cursor = match &q.cursor {
@@ -57,6 +59,10 @@ pub async fn posture(
     };
     let limit = q.limit.map_or(100, |l| (l as usize).clamp(1, MAX_PAGE));
     let report = app.posture(&who, &model).await?;
+    let query = uri.query().unwrap_or_default().to_owned();
+    if let Some(bytes) = super::posture_pages::rendered(&report, &query) {
+        return Ok(json_bytes(bytes));
+    }
     // Page in (tier severity, id) order, the order the report lists them in.
     let matching: Vec<&CoPosture> = report
         .objectives()
@@ -70,7 +76,16 @@ pub async fn posture(
     let next_cursor = (start + page.len() < matching.len()).then(|| page.last().map(|p| p.co_id.to_string())).flatten();
     let page =
         PosturePage { model_version: report.model_version, summary: report.summary, objectives: page, next_cursor };
-    Ok(axum::response::IntoResponse::into_response(Json(page)))
+    let rendered = serde_json::to_vec(&page).map_err(|e| {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("rendering the posture page: {e}"))
+    })?;
+    let bytes = axum::body::Bytes::from(rendered);
+    super::posture_pages::keep(&report, query, bytes.clone());
+    Ok(json_bytes(bytes))
+}
+
+fn json_bytes(bytes: axum::body::Bytes) -> axum::response::Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], bytes).into_response()
 }
 
 pub async fn reachability(

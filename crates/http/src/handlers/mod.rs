@@ -7,3 +7,4 @@ pub mod entities;
 pub mod evidence;
 pub mod jobs;
 pub mod models;
+mod posture_pages;

@@ -149,3 +149,35 @@ async fn two_hundred_concurrent_adds_without_if_match_all_land() {
     })
     .await;
 }
+
+/// Posture is served from a cache while the model is unchanged, and every
+/// kind of write shows in the very next read.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cached_posture_never_outlives_a_write() {
+    each_backend(|server| async move {
+        let s = server.user("alice@example.com").await;
+        let (_, model) = s.json(Method::POST, "/api/v1/models", Some(file_uploads_request())).await;
+        let m = format!("/api/v1/models/{}", model["id"].as_str().unwrap());
+        let total = |page: &serde_json::Value| page["summary"]["total"].as_u64().unwrap();
+        let (_, first) = s.json(Method::GET, &format!("{m}/posture"), None).await;
+        let (_, again) = s.json(Method::GET, &format!("{m}/posture"), None).await;
+        assert_eq!(first, again);
+        // A structural edit: two more objectives.
+        let body = json!({"name": "Insider", "capability": "reads the bucket"});
+        assert_eq!(s.json(Method::POST, &format!("{m}/attackers"), Some(body)).await.0, 201);
+        let (_, after_edit) = s.json(Method::GET, &format!("{m}/posture"), None).await;
+        assert_eq!(total(&after_edit), total(&first) + 2, "{after_edit}");
+        // A factor edit changes ratings: the tier of CO1 follows at once.
+        let tier_of = |page: &serde_json::Value| {
+            page["objectives"].as_array().unwrap().iter().find(|o| o["co_id"] == "CO1").unwrap()["rating"].clone()
+        };
+        let before = tier_of(&after_edit);
+        let factors = json!({"subject": "A1", "factors": {"confidentiality": "None", "integrity": "None",
+            "availability": "None", "blast_radius": "Isolated", "recoverability": "Trivial", "regulatory_scope": "None"},
+            "change_reason": "public data"});
+        assert_eq!(s.json(Method::POST, &format!("{m}/factors"), Some(factors)).await.0, 201);
+        let (_, after_factors) = s.json(Method::GET, &format!("{m}/posture"), None).await;
+        assert_ne!(tier_of(&after_factors), before, "{after_factors}");
+    })
+    .await;
+}

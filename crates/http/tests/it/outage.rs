@@ -23,6 +23,9 @@ async fn an_outage_during_authentication_is_a_503_not_a_401() {
         .await
         .unwrap()
         .unwrap();
+    // Past the time a successful authentication is remembered: the key is
+    // looked up again, against a database that does not answer.
+    tokio::time::sleep(rampart_app::AUTH_TTL + std::time::Duration::from_millis(100)).await;
     let (status, body) = alice.json(Method::GET, "/api/v1/me", None).await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["error"]["code"], "unavailable");
