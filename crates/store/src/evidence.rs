@@ -215,19 +215,22 @@ impl Store {
         let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
         let skip: Vec<String> = skip_kinds.iter().map(|s| (*s).to_owned()).collect();
         let cache = self.snapshots.clone();
-        self.write(move |c| {
-            // Takes the model's lock: two submissions never compute from the
-            // same stale state, and cached assessments see the change.
-            bump_revision(c, &ws, &id, None)?;
-            match decide(load_state(c, &cache, &ws, &id, &skip)?) {
-                Ok((write, value)) => {
-                    write_evidence(c, &ws, &id, &write)?;
-                    Ok(Ok(value))
+        let written = self
+            .write(move |c| {
+                // Takes the model's lock: two submissions never compute from the
+                // same stale state, and cached assessments see the change.
+                bump_revision(c, &ws, &id, None)?;
+                match decide(load_state(c, &cache, &ws, &id, &skip)?) {
+                    Ok((write, value)) => {
+                        write_evidence(c, &ws, &id, &write)?;
+                        Ok(Ok(value))
+                    }
+                    Err(e) => Ok(Err(e)),
                 }
-                Err(e) => Ok(Err(e)),
-            }
-        })
-        .await
+            })
+            .await;
+        self.revisions.written(model_id);
+        written
     }
 
     /// The model's evidence state, read-only.

@@ -17,6 +17,7 @@ mod invitations;
 pub mod jobs;
 mod models;
 mod records;
+mod revision_memo;
 mod schema;
 mod snapshot_cache;
 mod store;
@@ -32,4 +33,5 @@ pub use records::{
     MembershipRecord, ModelRecord, NewActivity, OrganizationGrades, Page, Role, SigningKeyRecord, SystemRecord,
     UsageRow, User, VersionRecord, VersionSummary, Workspace,
 };
+pub use revision_memo::REVISION_TTL;
 pub use store::Store;

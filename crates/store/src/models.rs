@@ -400,29 +400,32 @@ impl Store {
             next.version.checked_sub(1).filter(|v| *v >= 1).ok_or_else(|| {
                 StoreError::Invalid(format!("version {} cannot follow another version", next.version))
             })?;
-        self.write(move |c| {
-            bump_revision(c, &ws, &id, expected_revision)?;
-            let claimed = diesel::update(
-                models::table.filter(
-                    models::workspace_id
-                        .eq(&ws)
-                        .and(models::id.eq(&id))
-                        .and(models::current_version.eq(version_number(expected)?)),
-                ),
-            )
-            .set((models::current_version.eq(version_number(next.version)?), models::updated_at.eq(now())))
-            .execute(c)?;
-            if claimed == 0 {
-                let current = find_model(c, &ws, &id)?.current_version;
-                return Err(StoreError::VersionConflict { current, expected });
-            }
-            let summary = insert_version(c, &id, &next, &actor)?;
-            for e in &events {
-                insert_activity(c, &ws, e)?;
-            }
-            Ok(summary)
-        })
-        .await
+        let written = self
+            .write(move |c| {
+                bump_revision(c, &ws, &id, expected_revision)?;
+                let claimed = diesel::update(
+                    models::table.filter(
+                        models::workspace_id
+                            .eq(&ws)
+                            .and(models::id.eq(&id))
+                            .and(models::current_version.eq(version_number(expected)?)),
+                    ),
+                )
+                .set((models::current_version.eq(version_number(next.version)?), models::updated_at.eq(now())))
+                .execute(c)?;
+                if claimed == 0 {
+                    let current = find_model(c, &ws, &id)?.current_version;
+                    return Err(StoreError::VersionConflict { current, expected });
+                }
+                let summary = insert_version(c, &id, &next, &actor)?;
+                for e in &events {
+                    insert_activity(c, &ws, e)?;
+                }
+                Ok(summary)
+            })
+            .await;
+        self.revisions.written(model_id);
+        written
     }
 
     /// Renames a model (metadata: no new version).
@@ -435,30 +438,35 @@ impl Store {
     ) -> Result<(), StoreError> {
         let (ws, id, name, actor) =
             (workspace_id.to_owned(), model_id.to_owned(), name.to_owned(), actor_user_id.to_owned());
-        self.write(move |c| {
-            bump_revision(c, &ws, &id, None)?;
-            let old = find_model(c, &ws, &id)?;
-            let key = rampart_model::name::name_key(&name);
-            if name_taken(c, &ws, &key, Some(&id))? {
-                return Err(StoreError::Conflict(format!("a model named \"{name}\" already exists in this workspace")));
-            }
-            diesel::update(models::table.filter(models::workspace_id.eq(&ws).and(models::id.eq(&id))))
-                .set((models::name.eq(&name), models::name_key.eq(&key), models::updated_at.eq(now())))
-                .execute(c)?;
-            insert_activity(
-                c,
-                &ws,
-                &NewActivity {
-                    actor_user_id: Some(actor),
-                    action: "model_renamed".into(),
-                    model_id: Some(id.clone()),
-                    entity_id: None,
-                    details: serde_json::json!({"from": old.name, "to": name}),
-                },
-            )?;
-            Ok(())
-        })
-        .await
+        let written = self
+            .write(move |c| {
+                bump_revision(c, &ws, &id, None)?;
+                let old = find_model(c, &ws, &id)?;
+                let key = rampart_model::name::name_key(&name);
+                if name_taken(c, &ws, &key, Some(&id))? {
+                    return Err(StoreError::Conflict(format!(
+                        "a model named \"{name}\" already exists in this workspace"
+                    )));
+                }
+                diesel::update(models::table.filter(models::workspace_id.eq(&ws).and(models::id.eq(&id))))
+                    .set((models::name.eq(&name), models::name_key.eq(&key), models::updated_at.eq(now())))
+                    .execute(c)?;
+                insert_activity(
+                    c,
+                    &ws,
+                    &NewActivity {
+                        actor_user_id: Some(actor),
+                        action: "model_renamed".into(),
+                        model_id: Some(id.clone()),
+                        entity_id: None,
+                        details: serde_json::json!({"from": old.name, "to": name}),
+                    },
+                )?;
+                Ok(())
+            })
+            .await;
+        self.revisions.written(model_id);
+        written
     }
 
     /// Deletes a model with all its versions and records.
@@ -469,23 +477,27 @@ impl Store {
         actor_user_id: &str,
     ) -> Result<(), StoreError> {
         let (ws, id, actor) = (workspace_id.to_owned(), model_id.to_owned(), actor_user_id.to_owned());
-        self.write(move |c| {
-            let old = find_model(c, &ws, &id)?;
-            diesel::delete(models::table.filter(models::workspace_id.eq(&ws).and(models::id.eq(&id)))).execute(c)?;
-            insert_activity(
-                c,
-                &ws,
-                &NewActivity {
-                    actor_user_id: Some(actor),
-                    action: "model_deleted".into(),
-                    model_id: Some(id.clone()),
-                    entity_id: None,
-                    details: serde_json::json!({"name": old.name}),
-                },
-            )?;
-            Ok(())
-        })
-        .await
+        let written = self
+            .write(move |c| {
+                let old = find_model(c, &ws, &id)?;
+                diesel::delete(models::table.filter(models::workspace_id.eq(&ws).and(models::id.eq(&id))))
+                    .execute(c)?;
+                insert_activity(
+                    c,
+                    &ws,
+                    &NewActivity {
+                        actor_user_id: Some(actor),
+                        action: "model_deleted".into(),
+                        model_id: Some(id.clone()),
+                        entity_id: None,
+                        details: serde_json::json!({"name": old.name}),
+                    },
+                )?;
+                Ok(())
+            })
+            .await;
+        self.revisions.written(model_id);
+        written
     }
 
     /// Appends a factor revision (its `seq` is assigned here, under the
@@ -499,7 +511,7 @@ impl Store {
         expected_revision: Option<u64>,
     ) -> Result<FactorRevision, StoreError> {
         let (ws, id, mut revision) = (workspace_id.to_owned(), model_id.to_owned(), revision.clone());
-        self.write(move |c| {
+        let written = self.write(move |c| {
             bump_revision(c, &ws, &id, expected_revision)?;
             let m = find_model(c, &ws, &id)?;
             if m.current_version != revision.model_version {
@@ -531,7 +543,9 @@ impl Store {
             })?;
             Ok(revision)
         })
-        .await
+        .await;
+        self.revisions.written(model_id);
+        written
     }
 
     pub async fn list_factor_revisions(
@@ -560,43 +574,46 @@ impl Store {
     ) -> Result<MetadataRecord, StoreError> {
         let (ws, id, change, actor) =
             (workspace_id.to_owned(), model_id.to_owned(), change.clone(), actor_user_id.to_owned());
-        self.write(move |c| {
-            bump_revision(c, &ws, &id, expected_revision)?;
-            let m = find_model(c, &ws, &id)?;
-            let seq = next_seq(c, &id, true)?;
-            let record =
-                MetadataRecord { seq: u64::try_from(seq).unwrap_or(0), model_version: m.current_version, change };
-            diesel::insert_into(metadata_records::table)
-                .values((
-                    metadata_records::model_id.eq(&id),
-                    metadata_records::seq.eq(seq),
-                    metadata_records::model_version.eq(version_number(m.current_version)?),
-                    metadata_records::body.eq(serde_json::to_string(&record)?),
-                    metadata_records::created_at.eq(now()),
-                ))
-                .execute(c)?;
-            let (action, entity) = match &record.change {
-                MetadataChange::Cal { co_id, .. } => ("cal_set", co_id.to_string()),
-                MetadataChange::ComponentGrades { component_id, .. } => {
-                    ("component_grades_set", component_id.to_string())
-                }
-                MetadataChange::ControlStatus { control_id, .. } => ("control_status_set", control_id.to_string()),
-                MetadataChange::ControlNotes { control_id, .. } => ("control_notes_set", control_id.to_string()),
-            };
-            insert_activity(
-                c,
-                &ws,
-                &NewActivity {
-                    actor_user_id: Some(actor),
-                    action: action.into(),
-                    model_id: Some(id.clone()),
-                    entity_id: Some(entity),
-                    details: serde_json::to_value(&record.change)?,
-                },
-            )?;
-            Ok(record)
-        })
-        .await
+        let written = self
+            .write(move |c| {
+                bump_revision(c, &ws, &id, expected_revision)?;
+                let m = find_model(c, &ws, &id)?;
+                let seq = next_seq(c, &id, true)?;
+                let record =
+                    MetadataRecord { seq: u64::try_from(seq).unwrap_or(0), model_version: m.current_version, change };
+                diesel::insert_into(metadata_records::table)
+                    .values((
+                        metadata_records::model_id.eq(&id),
+                        metadata_records::seq.eq(seq),
+                        metadata_records::model_version.eq(version_number(m.current_version)?),
+                        metadata_records::body.eq(serde_json::to_string(&record)?),
+                        metadata_records::created_at.eq(now()),
+                    ))
+                    .execute(c)?;
+                let (action, entity) = match &record.change {
+                    MetadataChange::Cal { co_id, .. } => ("cal_set", co_id.to_string()),
+                    MetadataChange::ComponentGrades { component_id, .. } => {
+                        ("component_grades_set", component_id.to_string())
+                    }
+                    MetadataChange::ControlStatus { control_id, .. } => ("control_status_set", control_id.to_string()),
+                    MetadataChange::ControlNotes { control_id, .. } => ("control_notes_set", control_id.to_string()),
+                };
+                insert_activity(
+                    c,
+                    &ws,
+                    &NewActivity {
+                        actor_user_id: Some(actor),
+                        action: action.into(),
+                        model_id: Some(id.clone()),
+                        entity_id: Some(entity),
+                        details: serde_json::to_value(&record.change)?,
+                    },
+                )?;
+                Ok(record)
+            })
+            .await;
+        self.revisions.written(model_id);
+        written
     }
 
     pub async fn list_metadata(&self, workspace_id: &str, model_id: &str) -> Result<Vec<MetadataRecord>, StoreError> {
@@ -627,7 +644,13 @@ impl Store {
 
     /// The model's state revision: changes with every write to the model.
     pub async fn model_revision(&self, workspace_id: &str, model_id: &str) -> Result<u64, StoreError> {
+        if let Some(known) = self.revisions.get(workspace_id, model_id) {
+            return Ok(known);
+        }
+        let ticket = self.revisions.ticket();
         let (ws, id) = (workspace_id.to_owned(), model_id.to_owned());
-        self.read_statement(move |c| revision_of(c, &ws, &id)).await
+        let revision = self.read_statement(move |c| revision_of(c, &ws, &id)).await?;
+        self.revisions.put(workspace_id, model_id, revision, ticket);
+        Ok(revision)
     }
 }

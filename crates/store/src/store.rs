@@ -19,6 +19,7 @@ pub struct Store {
     /// therefore queue here (readers never do: WAL lets them run alongside).
     sqlite_writer: Arc<Semaphore>,
     pub(crate) snapshots: SnapshotCache,
+    pub(crate) revisions: crate::revision_memo::RevisionMemo,
 }
 
 impl std::fmt::Debug for Store {
@@ -34,7 +35,13 @@ impl Store {
         let (pool, backend) = tokio::task::spawn_blocking(move || open_pool(&url, pool_size.max(1)))
             .await
             .map_err(|e| StoreError::Database(format!("opening the store failed: {e}")))??;
-        Ok(Store { pool, backend, sqlite_writer: Arc::new(Semaphore::new(1)), snapshots: SnapshotCache::default() })
+        Ok(Store {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Semaphore::new(1)),
+            snapshots: SnapshotCache::default(),
+            revisions: Default::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
