@@ -1,4 +1,4 @@
-//! `cargo xtask layers`: the layering rules of DESIGN.md §1, checked over the
+//! `cargo xtask layers`: the layering rules of ARCHITECTURE.md (Invariants), checked over the
 //! resolved dependency graph from `cargo metadata`.
 //!
 //! Two rules:
@@ -72,7 +72,7 @@ impl fmt::Display for Layer {
     }
 }
 
-/// THE layer table (package names). Keep in step with DESIGN.md §1.
+/// THE layer table (package names). Keep in step with ARCHITECTURE.md.
 pub(crate) const LAYER_TABLE: &[(&str, Layer)] = &[
     ("rampart-risk", Layer::Domain),
     ("rampart-model", Layer::Domain),
@@ -116,7 +116,7 @@ const DOMAIN_FORBIDDEN: &[&str] = &[
     "pq-sys",
 ];
 
-/// Engines verify over a source tree: no network, no database (DESIGN.md §1).
+/// Engines verify over a source tree: no network, no database (ARCHITECTURE.md).
 const ENGINE_FORBIDDEN: &[&str] = &[
     "diesel",
     "diesel_migrations",
@@ -131,7 +131,7 @@ const ENGINE_FORBIDDEN: &[&str] = &[
     "rmcp",
 ];
 
-/// The application layer knows no HTTP or MCP framework (DESIGN.md §1).
+/// The application layer knows no HTTP or MCP framework (ARCHITECTURE.md).
 const APPLICATION_FORBIDDEN: &[&str] = &["axum", "rmcp"];
 
 /// Crates each layer must not reach through normal dependencies.
@@ -383,7 +383,7 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
     for violation in &violations {
         eprintln!("  {violation}");
     }
-    bail!("{} layering violation(s); see DESIGN.md §1 and xtask/src/layers.rs", violations.len())
+    bail!("{} layering violation(s); see ARCHITECTURE.md and xtask/src/layers.rs", violations.len())
 }
 
 #[cfg(test)]
