@@ -134,6 +134,10 @@ const ENGINE_FORBIDDEN: &[&str] = &[
 /// The application layer knows no HTTP or MCP framework (ARCHITECTURE.md).
 const APPLICATION_FORBIDDEN: &[&str] = &["axum", "rmcp"];
 
+/// Adapters that surfaces and binaries reach only through the application's
+/// use cases (`rampart-app` is the one way in), by no kind of dependency.
+const BEHIND_THE_APPLICATION: &[&str] = &["rampart-store"];
+
 /// Crates each layer must not reach through normal dependencies.
 fn forbidden(layer: Layer) -> &'static [&'static str] {
     match layer {
@@ -206,6 +210,8 @@ pub(crate) enum Violation {
     Forbidden { layer: Layer, path: Vec<String> },
     /// An arrow pointing up or sideways against the table.
     Arrow { from: String, from_layer: Layer, to: String, to_layer: Layer, kinds: String },
+    /// A surface or binary depends on an adapter it must reach through the application.
+    Bypass { from: String, to: String, kinds: String },
 }
 
 impl fmt::Display for Violation {
@@ -225,6 +231,11 @@ impl fmt::Display for Violation {
                 f,
                 "`{from}` ({from_layer}) must not depend on `{to}` ({to_layer}) [{kinds} dependency]: \
                  arrows may only point down the layer table"
+            ),
+            Violation::Bypass { from, to, kinds } => write!(
+                f,
+                "`{from}` must not depend on `{to}` [{kinds} dependency]: surfaces and binaries reach it only \
+                 through rampart-app's use cases (its `test-support` feature has the test helpers)"
             ),
         }
     }
@@ -247,6 +258,13 @@ pub(crate) fn check(graph: &Graph) -> Vec<Violation> {
             let Some(dep) = graph.packages.get(&edge.to) else { continue };
             if !dep.project {
                 continue;
+            }
+            if matches!(layer, Layer::Surface | Layer::Binary) && BEHIND_THE_APPLICATION.contains(&dep.name.as_str()) {
+                violations.insert(Violation::Bypass {
+                    from: package.name.clone(),
+                    to: dep.name.clone(),
+                    kinds: edge.kinds.to_string(),
+                });
             }
             // An unknown dependency is reported as unknown on its own.
             if let Some(to_layer) = layer_of(&dep.name)
@@ -440,6 +458,19 @@ mod tests {
             ("rampart", "rampart-app", NORMAL),
             ("xtask", "rampart-model", NORMAL),
         ]
+    }
+
+    #[test]
+    fn surfaces_and_binaries_reach_the_store_only_through_the_application() {
+        for (from, kinds) in [("rampart-http", NORMAL), ("rampart-api", DEV), ("rampart", DEV)] {
+            let mut edges = clean_edges();
+            edges.push((from, "rampart-store", kinds));
+            assert_eq!(
+                check(&graph(&edges)),
+                vec![Violation::Bypass { from: from.into(), to: "rampart-store".into(), kinds: kinds.to_string() }],
+                "{from}"
+            );
+        }
     }
 
     #[test]

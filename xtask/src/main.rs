@@ -11,6 +11,8 @@ mod ci;
 mod docs;
 mod generated;
 mod layers;
+#[cfg(test)]
+mod rules;
 mod schemas;
 
 use std::path::{Path, PathBuf};

@@ -26,15 +26,12 @@ async fn main() -> anyhow::Result<()> {
     let mut args = Args::parse();
     let command = args.command.take();
     let config = config::config(args)?;
-    let store = rampart_app::Store::open(&config.database_url, config.pool_size)
+    let app = rampart_app::App::open(&config.database_url, config.pool_size)
         .await
         .with_context(|| format!("opening the database at {}", redacted(&config.database_url)))?;
-    let backend = store.backend();
+    let backend = app.backend();
     let generator = rampart_app::Generator::configured(&config.llm)?;
-    let app = rampart_app::App::new(store)
-        .with_generator(generator)
-        .with_daily_ai_limit(config.daily_ai_limit)
-        .with_limits(config.limits);
+    let app = app.with_generator(generator).with_daily_ai_limit(config.daily_ai_limit).with_limits(config.limits);
     if let Some(Command::Admin(admin)) = command {
         return run_admin(&app, admin).await;
     }

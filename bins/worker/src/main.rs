@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Parser;
-use rampart_app::{App, Generator, LlmSettings, Store, WorkerConfig};
+use rampart_app::{App, Generator, LlmSettings, WorkerConfig};
 
 #[derive(Debug, Parser)]
 #[command(name = "rampart-worker", version, about = "Run Rampart's queued jobs")]
@@ -44,14 +44,14 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    let store = Store::open(&args.database_url, 4).await.context("opening the database")?;
+    let app = App::open(&args.database_url, 4).await.context("opening the database")?;
     let generator = Generator::configured(&LlmSettings {
         base_url: args.llm_base_url,
         model: args.llm_model,
         api_key: args.llm_api_key,
         timeout: Duration::from_secs(args.llm_timeout_secs.max(1)),
     })?;
-    let app = App::new(store).with_generator(generator);
+    let app = app.with_generator(generator);
     let mut config = WorkerConfig::new(args.id.unwrap_or_else(|| format!("worker-{}", std::process::id())));
     config.lease = Duration::from_secs(args.lease_secs.max(1));
     config.poll = Duration::from_millis(args.poll_ms.max(10));

@@ -31,7 +31,31 @@ pub struct NewWorkspace {
     pub first_key: NewKey,
 }
 
+/// The caller and the workspace their key is bound to.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Me {
+    pub user: rampart_store::User,
+    pub workspace: WorkspaceView,
+}
+
 impl App {
+    pub async fn me(&self, who: &Principal) -> Result<Me, AppError> {
+        let user = self.store.get_user(&who.user_id).await?;
+        let workspace = self.get_workspace(who, &who.workspace_id).await?;
+        Ok(Me { user, workspace })
+    }
+
+    /// The workspace's activity, newest first, optionally of one model.
+    pub async fn activity(
+        &self,
+        who: &Principal,
+        model_id: Option<&str>,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<rampart_store::Page<rampart_store::ActivityRecord>, AppError> {
+        Ok(self.store.list_activity(&who.workspace_id, model_id, cursor, limit).await?)
+    }
+
     /// The workspaces the caller's key reaches: its own, and no other.
     pub async fn my_workspaces(&self, who: &Principal) -> Result<Vec<WorkspaceView>, AppError> {
         Ok(vec![self.get_workspace(who, &who.workspace_id).await?])

@@ -42,6 +42,14 @@ const VISIBLE_CHARS: usize = 8;
 const MAX_KEY_NAME_CHARS: usize = 100;
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+/// A new user, their personal workspace and its first key (shown once).
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct NewUser {
+    pub user: rampart_store::User,
+    pub workspace: rampart_store::Workspace,
+    pub key: NewKey,
+}
+
 /// A newly created key: the secret is never retrievable again.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct NewKey {
@@ -237,6 +245,16 @@ impl App {
             }
         };
         self.create_key_for(&user.id, &workspace, name.as_str(), None).await
+    }
+
+    /// Creates a user with their personal workspace and a first owner key for
+    /// it, for an operator on the server's host (and for test suites).
+    pub async fn operator_create_user(&self, email: &str, display_name: &str) -> Result<NewUser, AppError> {
+        let email = BoundedText::name("email", email, 254)?;
+        let display_name = BoundedText::name("display_name", display_name, 100)?;
+        let (user, workspace) = self.store.create_user(email.as_str(), display_name.as_str()).await?;
+        let key = self.create_key_for(&user.id, &workspace.id, "first key", None).await?;
+        Ok(NewUser { user, workspace, key })
     }
 
     /// On an empty database: creates the first user, their workspace and a key.

@@ -23,9 +23,9 @@ mod models;
 mod retry;
 mod usage;
 
-pub use accounts::{NewWorkspace, WorkspaceView};
+pub use accounts::{Me, NewWorkspace, WorkspaceView};
 pub use assessment::Assessment;
-pub use auth::{AUTH_TTL, NewKey, hash_key};
+pub use auth::{AUTH_TTL, NewKey, NewUser, hash_key};
 pub use chat::{ChatHistory, ChatInput, ChatReply, NewChatSession};
 pub use edits::EditOutcome;
 pub use error::AppError;
@@ -39,10 +39,19 @@ pub use invitations::{AcceptInvitation, AcceptedInvitation, InvitationRequest, N
 pub use jobs::{GENERATE_MODEL, GenerationRequest, JobEventView, JobView, WorkerConfig};
 pub use models::{ModelView, NewModel};
 pub use rampart_model::ModelLimits;
+use rampart_store::Store;
 pub use rampart_store::{
     ActivityRecord, ApiKeyRecord, Backend, ChatMessage, ChatSession, InvitationRecord, MembershipRecord, ModelRecord,
-    OrganizationGrades, Page, Role, SigningKeyRecord, Store, SystemRecord, User, VersionSummary, Workspace,
+    OrganizationGrades, Page, Role, SigningKeyRecord, SystemRecord, User, VersionSummary, Workspace,
 };
+
+/// Helpers for the test suites of the crates above this one: a fresh,
+/// uniquely named PostgreSQL database per test, and a way to simulate an
+/// outage.
+#[cfg(feature = "test-support")]
+pub mod testing {
+    pub use rampart_store::testing::*;
+}
 pub use usage::{DEFAULT_DAILY_AI_LIMIT, UsageQuery, UsageSummary, UsageTotals, UserUsage};
 
 /// Who is asking, and where.
@@ -127,8 +136,15 @@ impl App {
         self
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// Opens (creating and migrating if needed) the database at `url`: a
+    /// SQLite path or a `postgres://` URL.
+    pub async fn open(url: &str, pool_size: u32) -> Result<App, AppError> {
+        Ok(App::new(Store::open(url, pool_size).await?))
+    }
+
+    /// Which database this application runs on.
+    pub fn backend(&self) -> Backend {
+        self.store.backend()
     }
 
     /// Ready when the database answers.

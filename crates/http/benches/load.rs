@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use rampart_app::{App, Principal, Role, Store};
+use rampart_app::App;
 
 /// 50 assets × 20 attackers = 1,000 objectives, 200 controls in groups.
 fn large_model() -> serde_json::Value {
@@ -68,11 +68,9 @@ async fn hammer(url: &str, key: &str, seconds: u64, concurrency: usize) -> Figur
     Figures { requests: all.len(), rps: all.len() as f64 / elapsed, p50: pick(0.50), p99: pick(0.99) }
 }
 
-async fn run(backend: &str, store: Store, seconds: u64, concurrency: usize) {
-    let app = App::new(store);
-    let (user, ws) = app.store().create_user("bench@example.com", "Bench").await.unwrap();
-    let who = Principal { user_id: user.id, workspace_id: ws.id, role: Role::Owner, key_id: String::new() };
-    let key = app.create_key(&who, None, "bench", None).await.unwrap().secret;
+async fn run(backend: &str, app: App, seconds: u64, concurrency: usize) {
+    let key = app.operator_create_user("bench@example.com", "Bench").await.unwrap().key.secret;
+    let who = app.authenticate(&key).await.unwrap();
     let request: rampart_app::NewModel = serde_json::from_value(large_model()).unwrap();
     let model = app.create_model(&who, request).await.unwrap();
     assert_eq!(model.snapshot.control_objectives.len(), 1000);
@@ -113,14 +111,14 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let sqlite = Store::open(dir.path().join("rampart.db").to_str().unwrap(), 8).await.unwrap();
+        let sqlite = App::open(dir.path().join("rampart.db").to_str().unwrap(), 8).await.unwrap();
         run("sqlite", sqlite, seconds, concurrency).await;
-        match std::env::var(rampart_store::testing::POSTGRES_URL_VAR) {
+        match std::env::var(rampart_app::testing::POSTGRES_URL_VAR) {
             Ok(admin) if !admin.is_empty() => {
-                let url = rampart_store::testing::fresh_postgres_database(&admin).unwrap();
-                run("postgres", Store::open(&url, 8).await.unwrap(), seconds, concurrency).await;
+                let url = rampart_app::testing::fresh_postgres_database(&admin).unwrap();
+                run("postgres", App::open(&url, 8).await.unwrap(), seconds, concurrency).await;
             }
-            _ => println!("postgres   skipped: set {} to include it", rampart_store::testing::POSTGRES_URL_VAR),
+            _ => println!("postgres   skipped: set {} to include it", rampart_app::testing::POSTGRES_URL_VAR),
         }
     });
 }

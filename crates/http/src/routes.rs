@@ -114,7 +114,7 @@ pub fn routes() -> Vec<Route> {
         format!("{V1}/me"),
         "The caller and their current workspace",
         None,
-        Some(schema::<accounts::Me>),
+        Some(schema::<rampart_app::Me>),
         get(accounts::me),
     );
     b.add(

@@ -22,6 +22,7 @@ mod schema;
 mod snapshot_cache;
 mod store;
 mod systems;
+#[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 
 pub use conn::Backend;

@@ -104,7 +104,7 @@ fn kill_9_during_writes_on_sqlite() {
 
 #[test]
 fn kill_9_during_writes_on_postgres() {
-    if let Some(admin) = rampart_store::testing::postgres_admin_url() {
-        crash_during_writes(&rampart_store::testing::fresh_postgres_database(&admin).unwrap());
+    if let Some(admin) = rampart_app::testing::postgres_admin_url() {
+        crash_during_writes(&rampart_app::testing::fresh_postgres_database(&admin).unwrap());
     }
 }

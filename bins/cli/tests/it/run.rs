@@ -19,16 +19,8 @@ struct Served {
 impl Served {
     async fn start() -> Served {
         let db = tempfile::tempdir().unwrap();
-        let store = rampart_store::Store::open(db.path().join("rampart.db").to_str().unwrap(), 4).await.unwrap();
-        let app = rampart_app::App::new(store);
-        let (user, ws) = app.store().create_user("ci@example.com", "CI").await.unwrap();
-        let who = rampart_app::Principal {
-            user_id: user.id,
-            workspace_id: ws.id,
-            role: rampart_app::Role::Owner,
-            key_id: String::new(),
-        };
-        let key = app.create_key(&who, None, "ci", None).await.unwrap().secret;
+        let app = rampart_app::App::open(db.path().join("rampart.db").to_str().unwrap(), 4).await.unwrap();
+        let key = app.operator_create_user("ci@example.com", "CI").await.unwrap().key.secret;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let router = rampart_http::router(app);

@@ -10,8 +10,7 @@ mod fake_llm;
 
 use std::time::Duration;
 
-use rampart_app::{App, GenerationRequest, Principal, Role};
-use rampart_store::Store;
+use rampart_app::{App, GenerationRequest};
 
 fn worker(database_url: &str, id: &str, llm: &str) -> tokio::process::Child {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_rampart-worker"))
@@ -40,9 +39,9 @@ where
 async fn killed_mid_job(database_url: String) {
     // Each LLM call takes 1 s, so the job is surely mid-flight when killed.
     let fake = fake_llm::start(fake_llm::Mode::Good, Duration::from_secs(1)).await;
-    let app = App::new(Store::open(&database_url, 4).await.unwrap());
-    let (user, ws) = app.store().create_user("w@example.com", "W").await.unwrap();
-    let who = Principal { user_id: user.id, workspace_id: ws.id, role: Role::Owner, key_id: String::new() };
+    let app = App::open(&database_url, 4).await.unwrap();
+    let key = app.operator_create_user("w@example.com", "W").await.unwrap().key.secret;
+    let who = app.authenticate(&key).await.unwrap();
     let job = app
         .start_generation(
             &who,
@@ -83,8 +82,8 @@ async fn a_worker_killed_mid_job_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_worker_killed_mid_job_on_postgres() {
-    let Some(admin) = rampart_store::testing::postgres_admin_url() else { return };
-    let url = tokio::task::spawn_blocking(move || rampart_store::testing::fresh_postgres_database(&admin))
+    let Some(admin) = rampart_app::testing::postgres_admin_url() else { return };
+    let url = tokio::task::spawn_blocking(move || rampart_app::testing::fresh_postgres_database(&admin))
         .await
         .unwrap()
         .unwrap();

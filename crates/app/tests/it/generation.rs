@@ -84,10 +84,9 @@ async fn three_rounds_with_fenced_input_and_a_cache() {
 
 async fn app_with(generator: Generator) -> (App, Principal, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let store = rampart_store::Store::open(dir.path().join("rampart.db").to_str().unwrap(), 4).await.unwrap();
-    let app = App::new(store).with_generator(generator);
-    let (user, ws) = app.store().create_user("g@example.com", "G").await.unwrap();
-    let who = Principal { user_id: user.id, workspace_id: ws.id, role: Role::Owner, key_id: String::new() };
+    let app = App::open(dir.path().join("rampart.db").to_str().unwrap(), 4).await.unwrap().with_generator(generator);
+    let key = app.operator_create_user("g@example.com", "G").await.unwrap().key.secret;
+    let who = app.authenticate(&key).await.unwrap();
     (app, who, dir)
 }
 

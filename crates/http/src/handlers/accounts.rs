@@ -5,16 +5,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use rampart_app::{ApiKeyRecord, App, MembershipRecord, NewKey, NewWorkspace, Role, SystemRecord, WorkspaceView};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::ApiResult;
 use crate::extract::{Body, Caller, MaybeCaller, Path};
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct Me {
-    pub user: rampart_app::User,
-    pub workspace: WorkspaceView,
-}
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,10 +40,8 @@ pub struct SystemRequest {
     pub description: String,
 }
 
-pub async fn me(State(app): State<App>, Caller(who): Caller) -> ApiResult<Json<Me>> {
-    let user = app.store().get_user(&who.user_id).await.map_err(rampart_app::AppError::from)?;
-    let workspace = app.get_workspace(&who, &who.workspace_id).await?;
-    Ok(Json(Me { user, workspace }))
+pub async fn me(State(app): State<App>, Caller(who): Caller) -> ApiResult<Json<rampart_app::Me>> {
+    Ok(Json(app.me(&who).await?))
 }
 
 pub async fn delete_me(State(app): State<App>, Caller(who): Caller) -> ApiResult<StatusCode> {

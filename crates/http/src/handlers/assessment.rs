@@ -136,10 +136,5 @@ pub async fn activity(
     Caller(who): Caller,
     Query(q): Query<ActivityQuery>,
 ) -> ApiResult<Json<Page<ActivityRecord>>> {
-    let page = app
-        .store()
-        .list_activity(&who.workspace_id, q.model_id.as_deref(), q.cursor.as_deref(), q.limit.unwrap_or(50))
-        .await
-        .map_err(rampart_app::AppError::from)?;
-    Ok(Json(page))
+    Ok(Json(app.activity(&who, q.model_id.as_deref(), q.cursor.as_deref(), q.limit.unwrap_or(50)).await?))
 }

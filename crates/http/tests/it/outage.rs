@@ -7,19 +7,19 @@ use crate::server::Server;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_outage_during_authentication_is_a_503_not_a_401() {
-    let Some(admin) = rampart_store::testing::postgres_admin_url() else { return };
+    let Some(admin) = rampart_app::testing::postgres_admin_url() else { return };
     let url = {
         let admin = admin.clone();
-        tokio::task::spawn_blocking(move || rampart_store::testing::fresh_postgres_database(&admin))
+        tokio::task::spawn_blocking(move || rampart_app::testing::fresh_postgres_database(&admin))
             .await
             .unwrap()
             .unwrap()
     };
-    let server = Server::start(rampart_app::Store::open(&url, 2).await.unwrap()).await;
+    let server = Server::start(rampart_app::App::open(&url, 2).await.unwrap()).await;
     let alice = server.user("alice@example.com").await;
     assert_eq!(alice.json(Method::GET, "/api/v1/me", None).await.0, 200);
 
-    tokio::task::spawn_blocking(move || rampart_store::testing::cut_off_postgres_database(&admin, &url))
+    tokio::task::spawn_blocking(move || rampart_app::testing::cut_off_postgres_database(&admin, &url))
         .await
         .unwrap()
         .unwrap();

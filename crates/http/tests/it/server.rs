@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use rampart_app::{App, Store};
+use rampart_app::App;
 use reqwest::{Client, Method, Response};
 use serde_json::Value;
 
@@ -21,8 +21,7 @@ pub struct Session {
 }
 
 impl Server {
-    pub async fn start(store: Store) -> Server {
-        let app = App::new(store);
+    pub async fn start(app: App) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let router = rampart_http::router(app.clone());
@@ -32,15 +31,8 @@ impl Server {
 
     /// A new user with their personal workspace and a key for it.
     pub async fn user(&self, email: &str) -> Session {
-        let (user, ws) = self.app.store().create_user(email, email).await.unwrap();
-        let who = rampart_app::Principal {
-            user_id: user.id,
-            workspace_id: ws.id,
-            role: rampart_app::Role::Owner,
-            key_id: String::new(),
-        };
-        let key = self.app.create_key(&who, None, "tests", None).await.unwrap();
-        Session { server: self.clone(), key: key.secret }
+        let created = self.app.operator_create_user(email, email).await.unwrap();
+        Session { server: self.clone(), key: created.key.secret }
     }
 }
 
@@ -70,14 +62,14 @@ where
     Fut: Future<Output = ()>,
 {
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = Store::open(dir.path().join("rampart.db").to_str().unwrap(), 8).await.unwrap();
+    let sqlite = App::open(dir.path().join("rampart.db").to_str().unwrap(), 8).await.unwrap();
     test(Server::start(sqlite).await).await;
-    if let Some(admin) = rampart_store::testing::postgres_admin_url() {
-        let url = tokio::task::spawn_blocking(move || rampart_store::testing::fresh_postgres_database(&admin))
+    if let Some(admin) = rampart_app::testing::postgres_admin_url() {
+        let url = tokio::task::spawn_blocking(move || rampart_app::testing::fresh_postgres_database(&admin))
             .await
             .unwrap()
             .unwrap();
-        test(Server::start(Store::open(&url, 8).await.unwrap()).await).await;
+        test(Server::start(App::open(&url, 8).await.unwrap()).await).await;
     }
 }
 
