@@ -1,5 +1,21 @@
 //! Application errors: what went wrong, in terms a client can act on. Each
 //! maps to one HTTP status; a 500 is a bug.
+//!
+//! Which error where:
+//! - Use cases return [`AppError`], always. Domain errors (`EditError`,
+//!   `TextError`, `LimitExceeded`), store errors and LLM failures convert into
+//!   it at the boundary (`From` impls below, [`AppError::from_llm`]), so a
+//!   surface never sees a lower layer's type.
+//! - The caller's fault is `Invalid` (422, naming the field) or `Conflict`
+//!   (409: a name taken, a version moved, a state that forbids the action);
+//!   an id the caller may not see is `NotFound`, exactly like a missing one;
+//!   a role too weak is `Forbidden`; a missing or revoked key `Unauthorized`.
+//! - Someone else's fault is `Unavailable` (503: the database or the LLM is
+//!   down; retry later), `Upstream` (502: the LLM answered nonsense) or
+//!   `RateLimited` (429 with the seconds to wait).
+//! - `Internal` is a bug. Its message is for the log; the client gets the code.
+//! - Messages are for people and name what is wrong; `code` is for programs
+//!   and never changes once published.
 
 use rampart_model::EditError;
 use rampart_store::StoreError;

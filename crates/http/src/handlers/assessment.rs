@@ -77,7 +77,7 @@ pub async fn posture(
     let page =
         PosturePage { model_version: report.model_version, summary: report.summary, objectives: page, next_cursor };
     let rendered = serde_json::to_vec(&page).map_err(|e| {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("rendering the posture page: {e}"))
+        ApiError::from(rampart_app::AppError::Internal { message: format!("rendering the posture page: {e}") })
     })?;
     let bytes = axum::body::Bytes::from(rendered);
     super::posture_pages::keep(&report, query, bytes.clone());
