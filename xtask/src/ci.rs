@@ -35,6 +35,10 @@ const STEPS: &[Step] = &[
         name: "cargo build --workspace --all-targets --locked",
         action: Action::Cargo(&["build", "--workspace", "--all-targets", "--locked"]),
     },
+    Step {
+        name: "cargo deny --offline check licenses bans sources (install with `cargo install cargo-deny --locked`)",
+        action: Action::Cargo(&["deny", "--offline", "check", "licenses", "bans", "sources"]),
+    },
     Step { name: "cargo test --workspace --locked", action: Action::Cargo(&["test", "--workspace", "--locked"]) },
     Step { name: "xtask schemas --check", action: Action::Check(|root| crate::schemas::run(root, Mode::Check)) },
     Step { name: "xtask docs --check", action: Action::Check(|root| crate::docs::run(root, Mode::Check)) },
