@@ -14,6 +14,45 @@ fn error_response(description: &str) -> Value {
     })
 }
 
+/// The error statuses a route can answer with, by what it does: every API
+/// route can meet a database outage; an authenticated one a bad key, a role
+/// too weak and ids it may not see; one with a body a malformed, oversized or
+/// refused one; a write a conflict; a write to a model or anything that
+/// generates may ask the LLM (its outage, its nonsense, the daily limit).
+fn error_statuses(route: &crate::routes::Route) -> Vec<(u16, &'static str)> {
+    use axum::http::Method;
+    let mut out = Vec::new();
+    let api = route.path.starts_with("/api/v1/") && route.path != "/api/v1/openapi.json";
+    let write = route.method != Method::GET;
+    if route.authenticated || route.path.ends_with("/invitations/accept") {
+        out.push((401, "missing or invalid API key"));
+        out.push((404, "not found (including another workspace's ids)"));
+    }
+    if route.authenticated {
+        out.push((403, "the key's role does not allow this"));
+    }
+    if route.request.is_some() {
+        out.push((400, "malformed request"));
+        out.push((413, "request body too large"));
+    }
+    if route.request.is_some() || write {
+        out.push((409, "conflict with the current state (a name taken, a version moved, the last live entity)"));
+        out.push((422, "the request is well-formed but refused (the message names the field or the limit)"));
+    }
+    let asks_the_llm = write
+        && (route.path.starts_with("/api/v1/models/{model_id}")
+            || route.path.starts_with("/api/v1/generations")
+            || route.path.starts_with("/api/v1/chat"));
+    if asks_the_llm {
+        out.push((429, "the daily AI request limit is used up (see Retry-After)"));
+        out.push((502, "the LLM's answer was unusable"));
+    }
+    if api {
+        out.push((503, "the database or the LLM is unavailable; retry later"));
+    }
+    out
+}
+
 /// The document served at `/api/v1/openapi.json`.
 pub fn document() -> Value {
     let mut generator =
@@ -53,16 +92,11 @@ pub fn document() -> Value {
                 responses.insert("204".into(), json!({"description": "done"}));
             }
         }
-        if route.authenticated {
-            responses.insert("401".into(), error_response("missing or invalid API key"));
-            responses.insert("404".into(), error_response("not found (including another workspace's ids)"));
-            op.insert("security".into(), json!([{"apiKey": []}]));
+        for (status, description) in error_statuses(&route) {
+            responses.insert(status.to_string(), error_response(description));
         }
-        if route.request.is_some() {
-            responses.insert("400".into(), error_response("malformed request"));
-            responses.insert("409".into(), error_response("conflict"));
-            responses.insert("413".into(), error_response("request body too large"));
-            responses.insert("422".into(), error_response("the request is well-formed but refused"));
+        if route.authenticated {
+            op.insert("security".into(), json!([{"apiKey": []}]));
         }
         op.insert("responses".into(), Value::Object(responses));
         let entry = paths.entry(openapi_path(&route.path)).or_insert_with(|| json!({}));

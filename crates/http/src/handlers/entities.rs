@@ -184,8 +184,9 @@ pub async fn edit(
     Path(model): Path<String>,
     headers: HeaderMap,
     Body(edit): Body<Edit>,
-) -> ApiResult<Json<EditOutcome>> {
-    run(&app, &who, &model, &headers, &edit).await
+) -> ApiResult<(StatusCode, Json<EditOutcome>)> {
+    // Every applied edit creates the model's next version.
+    Ok((StatusCode::CREATED, run(&app, &who, &model, &headers, &edit).await?))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

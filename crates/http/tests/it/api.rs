@@ -358,3 +358,21 @@ async fn team_workspaces_members_grades_and_account_deletion() {
 fn server_session(server: &crate::server::Server, key: &str) -> crate::server::Session {
     crate::server::Session { server: server.clone(), key: key.to_owned() }
 }
+
+/// The generic edit route answers as its document says: 201 with the new
+/// version, 409 when the edit no longer applies (both checked against the
+/// served document by the test session).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_edit_route_answers_as_documented() {
+    each_backend(|server| async move {
+        let s = server.user("erin@example.com").await;
+        let (_, model) = s.json(Method::POST, "/api/v1/models", Some(file_uploads_request())).await;
+        let edits = format!("/api/v1/models/{}/edits", model["id"].as_str().unwrap());
+        let (status, outcome) = s.json(Method::POST, &edits, Some(json!({"op": "remove", "id": "C3"}))).await;
+        assert_eq!(status, 201, "{outcome}");
+        assert_eq!(outcome["version"]["version"], 2);
+        let (status, err) = s.json(Method::POST, &edits, Some(json!({"op": "remove", "id": "C3"}))).await;
+        assert_eq!((status, error_code(&err)), (409, "already_removed"), "{err}");
+    })
+    .await;
+}

@@ -5,6 +5,7 @@
 mod api;
 mod chat;
 mod concurrency;
+mod conformance;
 mod evidence;
 mod generation;
 mod isolation;

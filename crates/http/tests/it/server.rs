@@ -45,11 +45,13 @@ impl Session {
         req.send().await.unwrap()
     }
 
-    /// Calls and returns (status, JSON body or null).
+    /// Calls and returns (status, JSON body or null). Every answer is checked
+    /// against the served OpenAPI document first.
     pub async fn json(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let res = self.call(method, path, body.as_ref()).await;
+        let res = self.call(method.clone(), path, body.as_ref()).await;
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
+        crate::conformance::check(method.as_str(), path, status, &text);
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 }
