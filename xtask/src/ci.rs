@@ -2,6 +2,8 @@
 //!
 //! `ci` is the local equivalent of `.ci/run` (which CI runs on a fresh clone):
 //! the same cargo steps, then the xtask checks in-process. Keep the two in step.
+//! Only `.ci/run` starts a server and drives it with schemathesis (it needs
+//! a Python environment it builds itself).
 
 use std::path::Path;
 use std::time::{Duration, Instant};

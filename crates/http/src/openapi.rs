@@ -34,6 +34,8 @@ fn error_statuses(route: &crate::routes::Route) -> Vec<(u16, &'static str)> {
     if route.request.is_some() {
         out.push((400, "malformed request"));
         out.push((413, "request body too large"));
+    } else if api && route.method == Method::GET {
+        out.push((400, "a malformed query parameter"));
     }
     if route.request.is_some() || write {
         out.push((409, "conflict with the current state (a name taken, a version moved, the last live entity)"));
