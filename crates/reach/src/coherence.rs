@@ -9,7 +9,7 @@ use rampart_model::{
     AnyId, AssumptionId, AssumptionKind, Attestation, ControlObjectiveId, Match, ThreatModel, TrustBoundaryId,
 };
 
-use crate::finding::{CoherenceReport, CoherenceSummary, Finding, FindingKind, Severity};
+use crate::finding::{CoherenceFinding, CoherenceReport, CoherenceSeverity, CoherenceSummary, FindingKind};
 use crate::index::{Index, Presence};
 use crate::narrate::{list, named};
 use crate::predicate::{Exclusions, predicate_matches};
@@ -37,11 +37,11 @@ pub fn coherence_report(model: &ThreatModel, now: DateTime<Utc>) -> CoherenceRep
 
 /// A reference to something unknown is a contradiction; one to something
 /// soft-deleted is a leftover the model allows. `None` when live.
-fn dangling<E>(p: Presence<'_, E>) -> Option<(Severity, bool)> {
+fn dangling<E>(p: Presence<'_, E>) -> Option<(CoherenceSeverity, bool)> {
     match p {
         Presence::Live(_) => None,
-        Presence::Removed(_) => Some((Severity::Warning, true)),
-        Presence::Unknown => Some((Severity::Error, false)),
+        Presence::Removed(_) => Some((CoherenceSeverity::Warning, true)),
+        Presence::Unknown => Some((CoherenceSeverity::Error, false)),
     }
 }
 
@@ -58,11 +58,11 @@ fn restore_or(removed: bool, id: impl Display) -> String {
     if removed { format!(", or restore {id}") } else { String::new() }
 }
 
-struct Findings(Vec<Finding>);
+struct Findings(Vec<CoherenceFinding>);
 
 impl Findings {
-    fn push(&mut self, kind: FindingKind, severity: Severity, ids: Vec<AnyId>, message: String, fix: String) {
-        self.0.push(Finding { kind, severity, ids, message, suggested_fix: fix });
+    fn push(&mut self, kind: FindingKind, severity: CoherenceSeverity, ids: Vec<AnyId>, message: String, fix: String) {
+        self.0.push(CoherenceFinding { kind, severity, ids, message, suggested_fix: fix });
     }
 
     fn duplicates(&mut self, index: &Index<'_>) {
@@ -70,7 +70,7 @@ impl Findings {
             let kind = id.kind();
             self.push(
                 FindingKind::DuplicateId,
-                Severity::Error,
+                CoherenceSeverity::Error,
                 vec![*id],
                 format!("More than one {kind} has the id {id}; only the first one listed is used."),
                 format!("give every {kind} listed as {id} after the first its own id, or delete the extra copies"),
@@ -95,7 +95,7 @@ impl Findings {
             if tb.sealed && !attested {
                 self.push(
                     FindingKind::SealUnattested,
-                    Severity::Warning,
+                    CoherenceSeverity::Warning,
                     vec![AnyId::TrustBoundary(tb.id)],
                     format!(
                         "{} is sealed, but the seal is not attested, so none of its blocks removes an objective.",
@@ -110,7 +110,7 @@ impl Findings {
             if attested && !tb.sealed {
                 self.push(
                     FindingKind::SealAttestedUnsealed,
-                    Severity::Info,
+                    CoherenceSeverity::Info,
                     vec![AnyId::TrustBoundary(tb.id)],
                     format!("{} records an attested seal but is not sealed, so the attestation has no effect.", tb.id),
                     format!("mark {} sealed if the attestation covers it, or set its seal source to unattested", tb.id),
@@ -126,7 +126,7 @@ impl Findings {
             if blank(&c.repo_url) && blank(&c.path) {
                 self.push(
                     FindingKind::ComponentUnbound,
-                    Severity::Info,
+                    CoherenceSeverity::Info,
                     vec![AnyId::Component(c.id)],
                     format!("{name} has neither a repository URL nor a path, so no evidence can be tied to its code."),
                     format!("set the repo_url and path of {}, or leave it unbound if it lies outside your code", c.id),
@@ -148,7 +148,7 @@ impl Findings {
             if !placed {
                 self.push(
                     FindingKind::ComponentUnplaced,
-                    Severity::Warning,
+                    CoherenceSeverity::Warning,
                     vec![AnyId::Component(c.id)],
                     format!(
                         "{name} is in no live trust boundary, so the assets it holds are placed nowhere through it."
@@ -180,7 +180,7 @@ impl Findings {
             if !has_live_component && !crossed.contains(&a.id) {
                 self.push(
                     FindingKind::AssetUnscoped,
-                    Severity::Warning,
+                    CoherenceSeverity::Warning,
                     vec![AnyId::Asset(a.id)],
                     format!("{name} has no live component and no live boundary crosses it, so it is placed nowhere."),
                     format!(
@@ -219,7 +219,7 @@ impl Findings {
             match (a.kind, &a.attestation) {
                 (AssumptionKind::NonApplicability, Some(_)) => self.push(
                     FindingKind::AssumptionAttestationIgnored,
-                    Severity::Warning,
+                    CoherenceSeverity::Warning,
                     vec![subject],
                     format!(
                         "{} is a non-applicability assumption carrying a person's attestation, which is ignored: \
@@ -263,7 +263,7 @@ impl Findings {
                 for (id, field) in unknown {
                     self.push(
                         FindingKind::AssumptionPredicateUnknown,
-                        Severity::Error,
+                        CoherenceSeverity::Error,
                         vec![subject, id],
                         format!(
                             "The exclusion predicate of {} names {} {id} in {field}, which does not exist, so it can \
@@ -286,7 +286,7 @@ impl Findings {
         match attestation {
             None => self.push(
                 FindingKind::AssumptionUnattested,
-                Severity::Warning,
+                CoherenceSeverity::Warning,
                 subject,
                 format!("{id} has an exclusion predicate but no attestation, so it excludes no objective."),
                 format!("attest {id} (an accountable person accepts it), or remove its exclusion predicate"),
@@ -294,7 +294,7 @@ impl Findings {
             Some(att) if att.is_current(now) => {}
             Some(att) if att.attested_at > now => self.push(
                 FindingKind::AssumptionUnattested,
-                Severity::Warning,
+                CoherenceSeverity::Warning,
                 subject,
                 format!(
                     "The attestation of {id} is dated {}, after {}, so it is not yet in force and {id} excludes no \
@@ -306,7 +306,7 @@ impl Findings {
             ),
             Some(att) => self.push(
                 FindingKind::AssumptionExpired,
-                Severity::Warning,
+                CoherenceSeverity::Warning,
                 subject,
                 format!(
                     "The attestation of {id} expired at {}, so its exclusion predicate no longer removes any objective.",
@@ -323,7 +323,7 @@ impl Findings {
                 Presence::Live(_) => {}
                 Presence::Unknown => self.push(
                     FindingKind::AssumptionCoUnknown,
-                    Severity::Error,
+                    CoherenceSeverity::Error,
                     vec![AnyId::Assumption(id), AnyId::ControlObjective(co)],
                     format!("{id} links to objective {co}, which does not exist."),
                     format!("unlink {co} from {id}"),
@@ -340,7 +340,7 @@ impl Findings {
                     let restore = if gone.is_empty() { String::new() } else { format!(", or restore {}", list(&gone)) };
                     self.push(
                         FindingKind::AssumptionCoTombstoned,
-                        Severity::Warning,
+                        CoherenceSeverity::Warning,
                         vec![AnyId::Assumption(id), AnyId::ControlObjective(co)],
                         format!("{id} links to {co}, which is tombstoned, so the link has no effect."),
                         format!("unlink {co} from {id}{restore}"),
@@ -363,7 +363,7 @@ impl Findings {
             if !covers {
                 self.push(
                     FindingKind::AssumptionExcludesNothing,
-                    Severity::Info,
+                    CoherenceSeverity::Info,
                     vec![AnyId::Assumption(*id)],
                     format!("{id} is attested, but its exclusion predicate covers no live objective."),
                     format!("correct the exclusion predicate of {id} so it names the objectives it is meant for, or clear it"),
@@ -380,25 +380,25 @@ impl Findings {
                 Reason::MissingEntity => {
                     let mut ids = vec![co];
                     ids.extend(v.missing_ids.iter().copied());
-                    self.push(FindingKind::CoMissingEntity, Severity::Error, ids, v.narration.clone(), missing_fix(index, v));
+                    self.push(FindingKind::CoMissingEntity, CoherenceSeverity::Error, ids, v.narration.clone(), missing_fix(index, v));
                 }
                 Reason::AttackerUnpositioned => self.push(
                     FindingKind::CoAttackerUnpositioned,
-                    Severity::Warning,
+                    CoherenceSeverity::Warning,
                     vec![co, attacker],
                     v.narration.clone(),
                     format!("add {} to the trust boundary it attacks from", v.attacker_id),
                 ),
                 Reason::AssetUnbounded => self.push(
                     FindingKind::CoAssetUnbounded,
-                    Severity::Warning,
+                    CoherenceSeverity::Warning,
                     vec![co, asset],
                     v.narration.clone(),
                     unbounded_fix(index, v),
                 ),
                 Reason::NoSharedBoundary => self.push(
                     FindingKind::CoNoSharedBoundary,
-                    Severity::Warning,
+                    CoherenceSeverity::Warning,
                     vec![co, asset, attacker],
                     v.narration.clone(),
                     format!(
@@ -417,7 +417,7 @@ impl Findings {
                         [one] => format!("attest the seal of {one} or let it pass {vector}"),
                         many => format!("attest the seals of {} or let one of them pass {vector}", list(many)),
                     };
-                    self.push(FindingKind::CoBlockUnattested, Severity::Warning, ids, v.narration.clone(), fix);
+                    self.push(FindingKind::CoBlockUnattested, CoherenceSeverity::Warning, ids, v.narration.clone(), fix);
                 }
                 Reason::BoundaryPasses | Reason::AssumptionExcludes | Reason::BoundaryBlocks => {}
             }

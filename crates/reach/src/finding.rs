@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Severity {
+pub enum CoherenceSeverity {
     /// Worth knowing; may be intended (an external component with no code).
     Info,
     /// The model says less than it could: a verdict stays open or reachable
@@ -21,9 +21,9 @@ pub enum Severity {
     Error,
 }
 
-impl Severity {
+impl CoherenceSeverity {
     /// Every severity, lowest first.
-    pub const ALL: [Severity; 3] = [Self::Info, Self::Warning, Self::Error];
+    pub const ALL: [CoherenceSeverity; 3] = [Self::Info, Self::Warning, Self::Error];
 }
 
 /// What a coherence finding is about.
@@ -115,9 +115,9 @@ impl FindingKind {
 
 /// One structural finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Finding {
+pub struct CoherenceFinding {
     pub kind: FindingKind,
-    pub severity: Severity,
+    pub severity: CoherenceSeverity,
     /// The entities involved, the subject first (serialized as id strings).
     pub ids: Vec<AnyId>,
     /// What is wrong, in one sentence.
@@ -126,18 +126,19 @@ pub struct Finding {
     pub suggested_fix: String,
 }
 
-/// Finding counts. Every kind and severity is present, zero or not.
+/// CoherenceFinding counts. Every kind and severity is present, zero or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CoherenceSummary {
     pub total: usize,
     pub by_kind: BTreeMap<FindingKind, usize>,
-    pub by_severity: BTreeMap<Severity, usize>,
+    pub by_severity: BTreeMap<CoherenceSeverity, usize>,
 }
 
 impl CoherenceSummary {
-    pub(crate) fn of(findings: &[Finding]) -> Self {
+    pub(crate) fn of(findings: &[CoherenceFinding]) -> Self {
         let mut by_kind: BTreeMap<FindingKind, usize> = FindingKind::ALL.iter().map(|k| (*k, 0)).collect();
-        let mut by_severity: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
+        let mut by_severity: BTreeMap<CoherenceSeverity, usize> =
+            CoherenceSeverity::ALL.iter().map(|s| (*s, 0)).collect();
         for f in findings {
             *by_kind.entry(f.kind).or_default() += 1;
             *by_severity.entry(f.severity).or_default() += 1;
@@ -154,13 +155,13 @@ pub struct CoherenceReport {
     /// The instant attestations were judged at.
     pub as_of: DateTime<Utc>,
     /// Sorted by kind, then by the ids involved.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<CoherenceFinding>,
     pub summary: CoherenceSummary,
 }
 
 impl CoherenceReport {
     /// The findings of one kind, in report order.
-    pub fn of_kind(&self, kind: FindingKind) -> impl Iterator<Item = &Finding> {
+    pub fn of_kind(&self, kind: FindingKind) -> impl Iterator<Item = &CoherenceFinding> {
         self.findings.iter().filter(move |f| f.kind == kind)
     }
 }

@@ -39,7 +39,7 @@ mod reachability;
 mod verdict;
 
 pub use coherence::coherence_report;
-pub use finding::{CoherenceReport, CoherenceSummary, Finding, FindingKind, Severity};
+pub use finding::{CoherenceFinding, CoherenceReport, CoherenceSeverity, CoherenceSummary, FindingKind};
 pub use predicate::predicate_matches;
 pub use reachability::{ReachabilityReport, ReachabilitySummary, reachability};
 pub use verdict::{CoVerdict, Reason, VerdictKind};

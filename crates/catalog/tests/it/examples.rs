@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rampart_catalog::{MAX_ASSETS, MAX_ATTACKERS, PatternMatch};
 use rampart_model::name::validate_model_name;
 use rampart_model::{SecurityProperty, ThreatModel};
-use rampart_reach::{Reason, Severity, coherence_report, reachability};
+use rampart_reach::{CoherenceSeverity, Reason, coherence_report, reachability};
 use rampart_risk::{AttackVector, RegulatoryScope};
 
 use crate::support::{
@@ -110,7 +110,7 @@ fn every_example_passes_create_and_keeps_the_invariants() {
             reach.with_reason(Reason::BoundaryPasses).count() + reach.with_reason(Reason::BlockUnattested).count();
         assert!(reachable * 5 >= reach.verdicts.len() * 2, "{stem}: only {reachable} reachable");
         let coherence = coherence_report(&model, now());
-        let errors: Vec<_> = coherence.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+        let errors: Vec<_> = coherence.findings.iter().filter(|f| f.severity == CoherenceSeverity::Error).collect();
         assert!(errors.is_empty(), "{stem}: {errors:?}");
     }
 }

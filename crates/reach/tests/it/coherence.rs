@@ -7,7 +7,7 @@ use rampart_model::{
     AnyId, AssetId, AssumptionId, AttackerId, ComponentId, ControlObjective, ControlObjectiveId, ExclusionPredicate,
     Match, ThreatModel,
 };
-use rampart_reach::{FindingKind, Severity, coherence_report, reachability};
+use rampart_reach::{CoherenceSeverity, FindingKind, coherence_report, reachability};
 
 use crate::fixture::{asset, attacker, boundary, component, now, uploads};
 
@@ -60,8 +60,8 @@ fn findings_are_sorted_and_summarised() {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
-    assert_eq!(report.summary.by_severity[&Severity::Error], 1);
-    assert_eq!(report.summary.by_severity[&Severity::Info], 3);
+    assert_eq!(report.summary.by_severity[&CoherenceSeverity::Error], 1);
+    assert_eq!(report.summary.by_severity[&CoherenceSeverity::Info], 3);
 }
 
 #[test]
@@ -92,9 +92,9 @@ fn fixes_name_the_concrete_action() {
 fn soft_deleted_references_warn_and_unknown_ones_are_errors() {
     let report = coherence_report(&uploads(), now());
     let severity = |kind: FindingKind| report.of_kind(kind).next().unwrap().severity;
-    assert_eq!(severity(FindingKind::ComponentBoundaryUnknown), Severity::Warning);
-    assert_eq!(severity(FindingKind::AssetComponentUnknown), Severity::Warning);
-    assert_eq!(severity(FindingKind::CoMissingEntity), Severity::Error);
+    assert_eq!(severity(FindingKind::ComponentBoundaryUnknown), CoherenceSeverity::Warning);
+    assert_eq!(severity(FindingKind::AssetComponentUnknown), CoherenceSeverity::Warning);
+    assert_eq!(severity(FindingKind::CoMissingEntity), CoherenceSeverity::Error);
 }
 
 #[test]
@@ -161,7 +161,7 @@ fn contradictions_are_errors() {
     let errors: Vec<(FindingKind, Vec<String>)> = report
         .findings
         .iter()
-        .filter(|f| f.severity == Severity::Error)
+        .filter(|f| f.severity == CoherenceSeverity::Error)
         .map(|f| (f.kind, f.ids.iter().map(ToString::to_string).collect()))
         .collect();
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
