@@ -62,6 +62,17 @@ pub(crate) fn find_model(c: &mut AnyConnection, ws: &str, id: &str) -> Result<Mo
         .ok_or(StoreError::NotFound("model"))
 }
 
+/// A workspace's model with its state revision, in one query.
+fn find_model_at(c: &mut AnyConnection, ws: &str, id: &str) -> Result<(ModelRecord, u64), StoreError> {
+    models::table
+        .filter(models::workspace_id.eq(ws).and(models::id.eq(id)))
+        .select((COLUMNS, models::revision))
+        .first::<(ModelRow, i64)>(c)
+        .optional()?
+        .map(|(row, rev)| (model(row), u64::try_from(rev).unwrap_or(0)))
+        .ok_or(StoreError::NotFound("model"))
+}
+
 /// The model's state revision (see [`bump_revision`]).
 pub(crate) fn revision_of(c: &mut AnyConnection, ws: &str, id: &str) -> Result<u64, StoreError> {
     let rev: i64 = models::table
@@ -85,7 +96,7 @@ pub(crate) fn bump_revision(
     ws: &str,
     id: &str,
     expected: Option<u64>,
-) -> Result<u64, StoreError> {
+) -> Result<(), StoreError> {
     let target = models::table.filter(models::workspace_id.eq(ws).and(models::id.eq(id)));
     let bump = (models::revision.eq(models::revision + 1), models::updated_at.eq(now()));
     let n = match expected {
@@ -100,7 +111,7 @@ pub(crate) fn bump_revision(
         revision_of(c, ws, id)?;
         return Err(StoreError::StateChanged);
     }
-    revision_of(c, ws, id)
+    Ok(())
 }
 
 fn name_taken(c: &mut AnyConnection, ws: &str, key: &str, except: Option<&str>) -> Result<bool, StoreError> {
@@ -162,6 +173,17 @@ fn load_version(
     version: Option<u32>,
 ) -> Result<VersionRecord, StoreError> {
     let m = find_model(c, ws, id)?;
+    version_of(c, cache, &m, version)
+}
+
+/// One version of the model `m` (already found in its workspace).
+fn version_of(
+    c: &mut AnyConnection,
+    cache: &SnapshotCache,
+    m: &ModelRecord,
+    version: Option<u32>,
+) -> Result<VersionRecord, StoreError> {
+    let id = m.id.as_str();
     let n = version_number(version.unwrap_or(m.current_version))?;
     let (hash, by, at): (String, String, chrono::NaiveDateTime) = model_versions::table
         .filter(model_versions::model_id.eq(id).and(model_versions::version.eq(n)))
@@ -256,8 +278,8 @@ pub(crate) fn live_model_in(
     ws: &str,
     id: &str,
 ) -> Result<(ThreatModel, u64), StoreError> {
-    let revision = revision_of(c, ws, id)?;
-    let version = load_version(c, cache, ws, id, None)?;
+    let (m, revision) = find_model_at(c, ws, id)?;
+    let version = version_of(c, cache, &m, None)?;
     let revisions = factor_revisions_of(c, id)?;
     let metadata = metadata_of(c, id)?;
     Ok((version.model.overlaid(&revisions, &metadata), revision))

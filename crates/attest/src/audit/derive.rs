@@ -95,15 +95,7 @@ pub(super) fn derive(package: &AuditPackage, latest: &Latest) -> Derivation {
         .filter(|a| !a.removed)
         .map(|a| {
             let (tier1, tier2, _) = latest.get(&a.id).cloned().unwrap_or_default();
-            EvidenceAssertion {
-                id: a.id.clone(),
-                subject_id: a.subject_id.clone(),
-                assertion_type: a.assertion_type.clone(),
-                params: a.params.clone(),
-                description: a.description.clone(),
-                tier1,
-                tier2,
-            }
+            a.evidence(tier1, tier2)
         })
         .collect();
     let offline = evaluate(&package.model, &evidence, &BTreeMap::new());

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rampart_assurance::{StatusCounts, SufficiencyJudgement, VerificationStatus};
+use rampart_assurance::{EvidenceAssertion, StatusCounts, SufficiencyJudgement, TierResult, VerificationStatus};
 use rampart_model::{ControlId, ThreatModel};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,21 @@ pub struct PackagedAssertion {
     // (subject, type, parameters, description) and refuses a mismatch.
     pub claim_hash: String,
     pub removed: bool,
+}
+
+impl PackagedAssertion {
+    /// The assertion as the evaluation sees it, with its latest verdicts.
+    pub fn evidence(&self, tier1: TierResult, tier2: TierResult) -> EvidenceAssertion {
+        EvidenceAssertion {
+            id: self.id.clone(),
+            subject_id: self.subject_id.clone(),
+            assertion_type: self.assertion_type.clone(),
+            params: self.params.clone(),
+            description: self.description.clone(),
+            tier1,
+            tier2,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

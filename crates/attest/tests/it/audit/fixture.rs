@@ -125,15 +125,7 @@ pub fn reclaim(package: &mut AuditPackage) {
         .filter(|a| !a.removed)
         .map(|a| {
             let (tier1, tier2) = latest.get(&a.id).copied().unwrap_or_default();
-            EvidenceAssertion {
-                id: a.id.clone(),
-                subject_id: a.subject_id.clone(),
-                assertion_type: a.assertion_type.clone(),
-                params: a.params.clone(),
-                description: a.description.clone(),
-                tier1,
-                tier2,
-            }
+            a.evidence(tier1, tier2)
         })
         .collect();
     let evaluation = evaluate(&package.model, &evidence, &package.sufficiency);
